@@ -1,0 +1,274 @@
+/**
+ * Typed REST client for the Viaduc backend.
+ *
+ * Every call goes through `request`, which sends JSON with the session cookie,
+ * turns error bodies into an `ApiError`, and on a 401 (outside the auth routes)
+ * refreshes the session once and retries. When the refresh fails too, the
+ * handler registered with `onAuthLost` is called (the app sends the user to login).
+ */
+
+/** Language code (ISO 639-1) → text in that language. */
+export type LocalizedText = Record<string, string>;
+
+export type ConferenceRole = 'attendee' | 'speaker' | 'moderator' | 'organiser';
+export type SessionKind = 'plenary' | 'panel' | 'working_group' | 'networking' | 'award' | 'social';
+export type Visibility = 'public' | 'invite_only';
+export type SessionRole = 'moderator' | 'speaker' | 'facilitator' | 'guest';
+
+export const SESSION_KINDS: readonly SessionKind[] = [
+  'plenary',
+  'panel',
+  'working_group',
+  'networking',
+  'award',
+  'social',
+];
+export const SESSION_ROLES: readonly SessionRole[] = ['moderator', 'speaker', 'facilitator', 'guest'];
+export const CONFERENCE_ROLES: readonly ConferenceRole[] = ['attendee', 'speaker', 'moderator', 'organiser'];
+
+export interface Membership {
+  conference_id: string;
+  conference_slug: string;
+  role: ConferenceRole;
+}
+
+export interface Me {
+  id: string;
+  email: string;
+  display_name: string;
+  is_platform_organiser: boolean;
+  memberships: Membership[];
+}
+
+export interface Profile {
+  organisation: string;
+  cluster: string;
+  country: string | null;
+  sectors: string[];
+  languages: string[];
+  offers: string;
+  seeks: string;
+  bio: string;
+}
+
+export interface Sector {
+  code: string;
+  name: LocalizedText;
+}
+
+export interface ConferenceSummary {
+  id: string;
+  slug: string;
+  title: LocalizedText;
+  /** `YYYY-MM-DD` */
+  starts_on: string;
+  /** `YYYY-MM-DD` */
+  ends_on: string;
+  /** IANA time zone, e.g. `Europe/Brussels`. */
+  time_zone: string;
+  languages: string[];
+}
+
+export interface Conference extends ConferenceSummary {
+  description: LocalizedText;
+  my_role: ConferenceRole | null;
+}
+
+export interface ConferenceInput {
+  title: LocalizedText;
+  description: LocalizedText;
+  starts_on: string;
+  ends_on: string;
+  time_zone: string;
+  languages: string[];
+}
+
+export interface Member {
+  user_id: string;
+  display_name: string;
+  email: string;
+  role: ConferenceRole;
+  organisation: string;
+  country: string | null;
+}
+
+export interface Venue {
+  city: string;
+  address: string;
+}
+
+export interface SessionPerson {
+  user_id: string;
+  display_name: string;
+  role: SessionRole;
+}
+
+export interface Session {
+  id: string;
+  kind: SessionKind;
+  title: LocalizedText;
+  description: LocalizedText;
+  /** RFC 3339, UTC. */
+  starts_at: string;
+  /** RFC 3339, UTC. */
+  ends_at: string;
+  capacity: number | null;
+  languages: string[];
+  stream_url: string | null;
+  visibility: Visibility;
+  venue: Venue | null;
+  people: SessionPerson[];
+  bookmarked: boolean;
+}
+
+export type SessionInput = Omit<Session, 'id' | 'people' | 'bookmarked'>;
+
+export interface SessionFilter {
+  kind?: SessionKind | '';
+  language?: string;
+}
+
+/** An error answered by the API (or a network failure, with status 0). */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly fields?: Record<string, string>;
+
+  constructor(status: number, code: string, message: string, fields?: Record<string, string>) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    if (fields) this.fields = fields;
+  }
+}
+
+type AuthLostHandler = () => void;
+let authLost: AuthLostHandler = () => {};
+
+/** Registers what to do when the session is gone and cannot be refreshed. */
+export function onAuthLost(handler: AuthLostHandler): void {
+  authLost = handler;
+}
+
+const AUTH_PREFIX = '/api/auth/';
+let refreshing: Promise<boolean> | null = null;
+
+/** One refresh at a time: concurrent 401s wait for the same attempt. */
+function refreshOnce(): Promise<boolean> {
+  refreshing ??= fetch('/api/auth/refresh', {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { Accept: 'application/json' },
+  })
+    .then((r) => r.ok)
+    .catch(() => false)
+    .finally(() => {
+      refreshing = null;
+    });
+  return refreshing;
+}
+
+async function toApiError(res: Response): Promise<ApiError> {
+  let code = 'http_' + res.status;
+  let message = res.statusText || 'Request failed';
+  let fields: Record<string, string> | undefined;
+  try {
+    const body = (await res.json()) as unknown;
+    const err = (body as { error?: { code?: unknown; message?: unknown; fields?: unknown } }).error;
+    if (err && typeof err === 'object') {
+      if (typeof err.code === 'string') code = err.code;
+      if (typeof err.message === 'string') message = err.message;
+      if (err.fields && typeof err.fields === 'object') {
+        fields = Object.fromEntries(
+          Object.entries(err.fields as Record<string, unknown>).map(([k, v]) => [k, String(v)]),
+        );
+      }
+    }
+  } catch {
+    // Not JSON (a proxy error page, say): keep the status-based error.
+  }
+  return new ApiError(res.status, code, message, fields);
+}
+
+function send(method: string, path: string, body: unknown): Promise<Response> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  const init: RequestInit = { method, credentials: 'same-origin', headers };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  return fetch(path, init).catch((e: unknown) => {
+    throw new ApiError(0, 'network', e instanceof Error ? e.message : 'Network error');
+  });
+}
+
+/** Sends one request; see the module comment for the 401 handling. */
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let res = await send(method, path, body);
+  if (res.status === 401 && !path.startsWith(AUTH_PREFIX)) {
+    if (await refreshOnce()) {
+      res = await send(method, path, body);
+    }
+    if (res.status === 401) {
+      const err = await toApiError(res);
+      authLost();
+      throw err;
+    }
+  }
+  if (!res.ok) throw await toApiError(res);
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+const enc = encodeURIComponent;
+
+function query(params: Record<string, string | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
+  const s = q.toString();
+  return s ? '?' + s : '';
+}
+
+export const api = {
+  signup: (email: string, password: string, display_name: string) =>
+    request<Me>('POST', '/api/auth/signup', { email, password, display_name }),
+  login: (email: string, password: string) => request<Me>('POST', '/api/auth/login', { email, password }),
+  logout: () => request<void>('POST', '/api/auth/logout'),
+  me: () => request<Me>('GET', '/api/me'),
+
+  profile: () => request<Profile>('GET', '/api/me/profile'),
+  saveProfile: (p: Profile) => request<Profile>('PUT', '/api/me/profile', p),
+  sectors: () => request<Sector[]>('GET', '/api/sectors'),
+
+  conferences: () => request<ConferenceSummary[]>('GET', '/api/conferences'),
+  conference: (slug: string) => request<Conference>('GET', `/api/conferences/${enc(slug)}`),
+  updateConference: (slug: string, input: ConferenceInput) =>
+    request<Conference>('PUT', `/api/conferences/${enc(slug)}`, input),
+  join: (slug: string) => request<Conference>('POST', `/api/conferences/${enc(slug)}/join`),
+  members: (slug: string, q?: string, role?: ConferenceRole) =>
+    request<Member[]>('GET', `/api/conferences/${enc(slug)}/members${query({ q, role })}`),
+  setMemberRole: (slug: string, userId: string, role: ConferenceRole) =>
+    request<Member>('PUT', `/api/conferences/${enc(slug)}/members/${enc(userId)}`, { role }),
+
+  sessions: (slug: string, filter: SessionFilter = {}) =>
+    request<Session[]>(
+      'GET',
+      `/api/conferences/${enc(slug)}/sessions${query({ kind: filter.kind || undefined, language: filter.language })}`,
+    ),
+  session: (slug: string, id: string) =>
+    request<Session>('GET', `/api/conferences/${enc(slug)}/sessions/${enc(id)}`),
+  createSession: (slug: string, input: SessionInput) =>
+    request<Session>('POST', `/api/conferences/${enc(slug)}/sessions`, input),
+  updateSession: (slug: string, id: string, input: SessionInput) =>
+    request<Session>('PUT', `/api/conferences/${enc(slug)}/sessions/${enc(id)}`, input),
+  deleteSession: (slug: string, id: string) =>
+    request<void>('DELETE', `/api/conferences/${enc(slug)}/sessions/${enc(id)}`),
+  setSessionPeople: (slug: string, id: string, people: { user_id: string; role: SessionRole }[]) =>
+    request<Session>('PUT', `/api/conferences/${enc(slug)}/sessions/${enc(id)}/people`, people),
+  bookmark: (slug: string, id: string, on: boolean) =>
+    request<void>(on ? 'PUT' : 'DELETE', `/api/conferences/${enc(slug)}/sessions/${enc(id)}/bookmark`),
+  schedule: (slug: string) => request<Session[]>('GET', `/api/conferences/${enc(slug)}/schedule`),
+  scheduleIcsUrl: (slug: string) => `/api/conferences/${enc(slug)}/schedule.ics`,
+};

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { matchPattern, resolve, safeNext } from './routes';
+
+describe('resolve', () => {
+  it('resolves static and parameterised routes', () => {
+    expect(resolve('/')).toEqual({ name: 'home', params: {} });
+    expect(resolve('/login')).toEqual({ name: 'login', params: {} });
+    expect(resolve('/c/ecc-2026')).toEqual({ name: 'agenda', params: { slug: 'ecc-2026' } });
+    expect(resolve('/c/ecc-2026/')).toEqual({ name: 'agenda', params: { slug: 'ecc-2026' } });
+    expect(resolve('/c/ecc-2026/sessions/42')).toEqual({ name: 'session', params: { slug: 'ecc-2026', id: '42' } });
+    expect(resolve('/c/ecc-2026/schedule')).toEqual({ name: 'schedule', params: { slug: 'ecc-2026' } });
+    expect(resolve('/c/ecc-2026/organise')).toEqual({ name: 'organise', params: { slug: 'ecc-2026' } });
+  });
+
+  it('prefers the literal "new" over an id', () => {
+    expect(resolve('/c/x/organise/new').name).toBe('organise-new');
+    expect(resolve('/c/x/organise/abc')).toEqual({ name: 'organise-edit', params: { slug: 'x', id: 'abc' } });
+  });
+
+  it('decodes parameters and rejects unknown paths', () => {
+    expect(matchPattern('/c/:slug', '/c/caf%C3%A9')).toEqual({ slug: 'café' });
+    expect(matchPattern('/c/:slug', '/c/%E0%A4%A')).toBeNull();
+    expect(resolve('/nope').name).toBe('not-found');
+    expect(resolve('/c/x/sessions').name).toBe('not-found');
+  });
+});
+
+describe('safeNext', () => {
+  it('only follows local paths', () => {
+    expect(safeNext('/c/ecc-2026')).toBe('/c/ecc-2026');
+    expect(safeNext('//evil.example')).toBe('/');
+    expect(safeNext('/\\evil.example')).toBe('/');
+    expect(safeNext('https://evil.example')).toBe('/');
+    expect(safeNext(null)).toBe('/');
+  });
+});
