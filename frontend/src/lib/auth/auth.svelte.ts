@@ -1,0 +1,46 @@
+/**
+ * Who is logged in. Loaded once at start-up from GET /api/me; login, signup and
+ * logout keep it current. The API client clears it when the session is lost.
+ */
+import { api, type Me } from '../api';
+
+class Auth {
+  me = $state<Me | null>(null);
+  /** False until the first GET /api/me has answered. */
+  ready = $state(false);
+
+  async load(): Promise<void> {
+    try {
+      this.me = await api.me();
+    } catch {
+      this.me = null;
+    } finally {
+      this.ready = true;
+    }
+  }
+
+  async login(email: string, password: string): Promise<void> {
+    this.me = await api.login(email, password);
+  }
+
+  async signup(email: string, password: string, displayName: string): Promise<void> {
+    this.me = await api.signup(email, password, displayName);
+  }
+
+  async logout(): Promise<void> {
+    try {
+      await api.logout();
+    } finally {
+      this.me = null;
+    }
+  }
+
+  /** Keeps `memberships` in step after joining a conference, without another round trip. */
+  noteMembership(conferenceId: string, slug: string, role: Me['memberships'][number]['role']): void {
+    if (!this.me) return;
+    const rest = this.me.memberships.filter((m) => m.conference_id !== conferenceId);
+    this.me.memberships = [...rest, { conference_id: conferenceId, conference_slug: slug, role }];
+  }
+}
+
+export const auth = new Auth();

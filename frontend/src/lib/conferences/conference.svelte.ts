@@ -1,0 +1,47 @@
+/**
+ * The conference the user is looking at (one at a time), shared by its pages:
+ * the agenda, a session, the schedule and the organiser's editor.
+ */
+import { api, type Conference } from '../api';
+import { auth } from '../auth/auth.svelte';
+
+export class ConferenceState {
+  readonly slug: string;
+  conference = $state<Conference | null>(null);
+  error = $state<unknown>(null);
+  joining = $state(false);
+  joinError = $state<unknown>(null);
+  justJoined = $state(false);
+
+  constructor(slug: string) {
+    this.slug = slug;
+  }
+
+  get isOrganiser(): boolean {
+    return this.conference?.my_role === 'organiser';
+  }
+
+  async load(): Promise<void> {
+    this.error = null;
+    try {
+      this.conference = await api.conference(this.slug);
+    } catch (e) {
+      this.error = e;
+    }
+  }
+
+  async join(): Promise<void> {
+    this.joining = true;
+    this.joinError = null;
+    try {
+      const c = await api.join(this.slug);
+      this.conference = c;
+      this.justJoined = true;
+      if (c.my_role) auth.noteMembership(c.id, c.slug, c.my_role);
+    } catch (e) {
+      this.joinError = e;
+    } finally {
+      this.joining = false;
+    }
+  }
+}
