@@ -26,7 +26,7 @@ function flatten(tree: Tree, prefix = ''): Map<string, string> {
 /** Argument names used in an ICU message, e.g. `{count, plural, …}` → count. */
 function placeholders(message: string): string[] {
   const names = new Set<string>();
-  for (const m of message.matchAll(/\{\s*([a-zA-Z_][\w]*)\s*(?:,|\})/g)) names.add(m[1]!);
+  for (const m of message.matchAll(/(?<!(?:zero|one|two|few|many|other|=\d+)\s*)\{\s*([a-zA-Z_]\w*)\s*(?:,|\})/g)) names.add(m[1]!);
   return [...names].sort();
 }
 
@@ -80,5 +80,17 @@ describe('keys used in the code', () => {
     expect(used.size).toBeGreaterThan(50);
     const unknown = [...used].filter((k) => !reference.has(k));
     expect(unknown).toEqual([]);
+  });
+});
+
+describe('keys built at run time', () => {
+  it('exist for every session kind and role', async () => {
+    const { SESSION_KINDS, SESSION_ROLES, CONFERENCE_ROLES } = await import('../api');
+    const wanted = [
+      ...SESSION_KINDS.map((k) => `kind.${k}`),
+      ...SESSION_ROLES.flatMap((r) => [`session_role.${r}`, `session_roles.${r}`]),
+      ...CONFERENCE_ROLES.map((r) => `role.${r}`),
+    ];
+    expect(wanted.filter((k) => !reference.has(k))).toEqual([]);
   });
 });
