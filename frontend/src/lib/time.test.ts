@@ -120,7 +120,7 @@ describe('formatting', () => {
   });
 
   it('formats a day in the UI language', () => {
-    expect(formatDayKey('2026-05-12', 'fr')).toBe('mardi 12 mai 2026');
+    expect(formatDayKey('2026-05-12', 'fr')).toBe('Mardi 12 mai 2026');
     expect(formatDayKey('2026-05-12', 'en-GB')).toMatch(/^Tuesday,? 12 May 2026$/);
   });
 

@@ -155,16 +155,17 @@ export function sameClock(aZone: string, bZone: string, ...isos: string[]): bool
   });
 }
 
-/** Formats a calendar day key `YYYY-MM-DD` as a long date in `locale` (e.g. `Tuesday 12 May 2026`). */
+/** Formats a calendar day key `YYYY-MM-DD` as a long date in `locale`, capitalised for headings (`Mardi 12 mai 2026`). */
 export function formatDayKey(key: string, locale: string): string {
   const [y, m, d] = key.split('-').map(Number) as [number, number, number];
-  return new Intl.DateTimeFormat(locale, {
+  const text = new Intl.DateTimeFormat(locale, {
     timeZone: 'UTC',
     weekday: 'long',
     day: 'numeric',
     month: 'long',
     year: 'numeric',
   }).format(new Date(Date.UTC(y, m - 1, d, 12)));
+  return text.charAt(0).toLocaleUpperCase(locale) + text.slice(1);
 }
 
 /** Formats a `starts_on`–`ends_on` pair of calendar days as a compact range. */

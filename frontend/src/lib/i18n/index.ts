@@ -3,6 +3,7 @@
  * language choice, and `<html lang>` following it.
  */
 import { addMessages, init, locale } from 'svelte-i18n';
+import { derived } from 'svelte/store';
 import en from './en.json';
 import fr from './fr.json';
 import nl from './nl.json';
@@ -65,3 +66,11 @@ export function setupI18n(): void {
 export function setUiLocale(code: UiLocale): void {
   locale.set(code);
 }
+
+/** The locale for Intl dates and names: English follows British conventions (24-hour clock, day before month). */
+export function formatLocaleFor(ui: string | null | undefined): string {
+  return !ui || ui === 'en' ? 'en-GB' : ui;
+}
+
+/** The UI language as a formatting locale, for Intl.* calls in components (`$formatLocale`). */
+export const formatLocale = derived(locale, formatLocaleFor);
