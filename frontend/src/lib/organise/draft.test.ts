@@ -109,6 +109,8 @@ describe('server field errors', () => {
         'title.fr': 'too long',
         'venue.city': 'required with an address',
         people: 'unknown user',
+        description: 'at most 10 languages',
+        venue: 'city at most 100, address at most 300 characters',
         'title.pl': 'not a conference language',
       },
       ['en', 'fr'],
@@ -117,7 +119,8 @@ describe('server field errors', () => {
       end: 'must be after start',
       start: 'outside the conference dates',
       'title.fr': 'too long',
-      city: 'required with an address',
+      city: 'city at most 100, address at most 300 characters',
+      description: 'at most 10 languages',
     });
     expect(placed.other).toEqual([
       ['people', 'unknown user'],

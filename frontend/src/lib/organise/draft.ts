@@ -144,6 +144,7 @@ const ALIASES: Record<string, string> = {
   address: 'address',
   kind: 'kind',
   title: 'title',
+  description: 'description',
   capacity: 'capacity',
   languages: 'languages',
   stream_url: 'stream_url',
