@@ -24,8 +24,8 @@ describe('errorMessage', () => {
     expect(errorMessage(new Error('boom'), t)).toBe('[errors.generic]');
   });
 
-  it('words status-only errors', () => {
-    expect(errorMessage(new ApiError(404, 'http_404', ''), t)).toBe('[errors.not_found]');
-    expect(errorMessage(new ApiError(403, 'http_403', ''), t)).toBe('[errors.forbidden]');
+  it('words 403 and 404 in the UI language', () => {
+    expect(errorMessage(new ApiError(404, 'not_found', 'record not found'), t)).toBe('[errors.not_found]');
+    expect(errorMessage(new ApiError(403, 'forbidden', 'organisers only'), t)).toBe('[errors.forbidden]');
   });
 });

@@ -15,9 +15,10 @@ export function errorMessage(err: unknown, t: Translate): string {
     const key = KNOWN_CODES[err.code];
     if (key) return t(key);
     if (err.status === 429) return t('errors.rate_limited');
-    if (err.message && err.status < 500 && err.status !== 0) return err.message;
+    // These say the same thing whatever the route: word them in the UI language.
     if (err.status === 403) return t('errors.forbidden');
     if (err.status === 404) return t('errors.not_found');
+    if (err.message && err.status < 500 && err.status !== 0) return err.message;
     return t('errors.generic');
   }
   if (typeof err === 'string') return err;
