@@ -1,0 +1,233 @@
+//! HTTP handlers for sign-up, login, refresh, logout and `me`.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use axum_extra::extract::CookieJar;
+use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::Validate;
+
+use super::tokens::{self, NewRefreshToken};
+use super::{normalise_email, password, AuthUser, ClientIp, ACCESS_COOKIE, REFRESH_COOKIE};
+use crate::conference::{memberships_of, Membership};
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::http::AppJson;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct SignupRequest {
+    #[validate(email(message = "must be a valid e-mail address"), length(max = 254))]
+    pub email: String,
+    pub password: String,
+    #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
+    pub display_name: String,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct LoginRequest {
+    #[validate(length(min = 1, max = 254, message = "is required"))]
+    pub email: String,
+    #[validate(length(min = 1, max = 1024, message = "is required"))]
+    pub password: String,
+}
+
+/// The logged-in account and its roles.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    /// May create conferences.
+    pub is_platform_organiser: bool,
+    pub memberships: Vec<Membership>,
+}
+
+/// Loads `Me` for a user id; `Unauthorized` when the account no longer exists.
+pub async fn find_me(db: &PgPool, user_id: Uuid) -> AppResult<Me> {
+    let user = sqlx::query!(
+        "select email, display_name, is_platform_organiser from users where id = $1",
+        user_id
+    )
+    .fetch_optional(db)
+    .await?
+    .ok_or(AppError::Unauthorized)?;
+    Ok(Me {
+        id: user_id,
+        email: user.email,
+        display_name: user.display_name,
+        is_platform_organiser: user.is_platform_organiser,
+        memberships: memberships_of(db, user_id).await?,
+    })
+}
+
+/// Creates an account and logs it in.
+#[utoipa::path(post, path = "/api/auth/signup", tag = "auth", request_body = SignupRequest,
+    responses((status = 201, body = Me), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub async fn signup(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    AppJson(request): AppJson<SignupRequest>,
+) -> AppResult<(StatusCode, CookieJar, Json<Me>)> {
+    request.validate()?;
+    let email = normalise_email(&request.email);
+    password::check_policy(&request.password, &email)?;
+    let display_name = request.display_name.trim().to_owned();
+    let password_hash = password::hash(request.password).await?;
+
+    let user_id = Uuid::new_v4();
+    let mut tx = state.db.begin().await?;
+    sqlx::query!(
+        "insert into users (id, email, display_name, password_hash) values ($1, $2, $3, $4)",
+        user_id,
+        email,
+        display_name,
+        password_hash
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(AppError::on_constraint("users_email_key", || {
+        AppError::Conflict("an account with this e-mail address already exists".into())
+    }))?;
+    crate::profiles::create_empty(&mut *tx, user_id).await?;
+    tx.commit().await?;
+
+    let jar = start_login(&state, jar, user_id, Uuid::new_v4()).await?;
+    Ok((
+        StatusCode::CREATED,
+        jar,
+        Json(find_me(&state.db, user_id).await?),
+    ))
+}
+
+/// Logs in with e-mail and password.
+#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub async fn login(
+    State(state): State<AppState>,
+    ClientIp(client): ClientIp,
+    jar: CookieJar,
+    AppJson(request): AppJson<LoginRequest>,
+) -> AppResult<(CookieJar, Json<Me>)> {
+    request.validate()?;
+    let email = normalise_email(&request.email);
+    state.login_limiter.check(client, &email)?;
+    let user = sqlx::query!(
+        "select id, password_hash from users where email = $1",
+        email
+    )
+    .fetch_optional(&state.db)
+    .await?;
+    let (user_id, stored_hash) = match user {
+        Some(user) => (Some(user.id), Some(user.password_hash)),
+        None => (None, None),
+    };
+    let matches = password::verify(request.password, stored_hash).await?;
+    let user_id = match (matches, user_id) {
+        (true, Some(user_id)) => user_id,
+        _ => return Err(AppError::InvalidCredentials),
+    };
+    let jar = start_login(&state, jar, user_id, Uuid::new_v4()).await?;
+    Ok((jar, Json(find_me(&state.db, user_id).await?)))
+}
+
+/// Exchanges the refresh cookie for a new access token and a new refresh token.
+#[utoipa::path(post, path = "/api/auth/refresh", tag = "auth",
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub async fn refresh(
+    State(state): State<AppState>,
+    jar: CookieJar,
+) -> AppResult<(CookieJar, Json<Me>)> {
+    let presented = jar
+        .get(REFRESH_COOKIE)
+        .map(|cookie| cookie.value().to_owned())
+        .ok_or(AppError::Unauthorized)?;
+    let login = tokens::consume_refresh_token(&state.db, &presented).await?;
+    let jar = start_login(&state, jar, login.user_id, login.family_id).await?;
+    Ok((jar, Json(find_me(&state.db, login.user_id).await?)))
+}
+
+/// Ends this login: its refresh tokens are revoked and the cookies cleared.
+#[utoipa::path(post, path = "/api/auth/logout", tag = "auth", responses((status = 204)))]
+#[tracing::instrument(skip_all)]
+pub async fn logout(
+    State(state): State<AppState>,
+    user: Option<AuthUser>,
+    jar: CookieJar,
+) -> AppResult<(StatusCode, CookieJar)> {
+    if let Some(cookie) = jar.get(REFRESH_COOKIE) {
+        tokens::revoke_by_token(&state.db, cookie.value()).await?;
+    }
+    if let Some(user) = user {
+        tokens::revoke_family(&state.db, user.session_id).await?;
+    }
+    let jar = jar
+        .remove(cookie(
+            &state,
+            ACCESS_COOKIE,
+            String::new(),
+            "/",
+            time::Duration::ZERO,
+        ))
+        .remove(cookie(
+            &state,
+            REFRESH_COOKIE,
+            String::new(),
+            "/api/auth",
+            time::Duration::ZERO,
+        ));
+    Ok((StatusCode::NO_CONTENT, jar))
+}
+
+/// The logged-in account.
+#[utoipa::path(get, path = "/api/me", tag = "auth",
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub async fn me(State(state): State<AppState>, user: AuthUser) -> AppResult<Json<Me>> {
+    Ok(Json(find_me(&state.db, user.id).await?))
+}
+
+/// Issues a fresh access token and refresh token for a login and sets both cookies.
+async fn start_login(
+    state: &AppState,
+    jar: CookieJar,
+    user_id: Uuid,
+    family_id: Uuid,
+) -> AppResult<CookieJar> {
+    let refresh_token = NewRefreshToken::generate();
+    tokens::store_refresh_token(&state.db, user_id, family_id, &refresh_token).await?;
+    let access_token = state.keys.issue(user_id, family_id)?;
+    let access_ttl = time::Duration::seconds(tokens::ACCESS_TOKEN_TTL.num_seconds());
+    let refresh_ttl = time::Duration::seconds(tokens::REFRESH_TOKEN_TTL.num_seconds());
+    Ok(jar
+        .add(cookie(state, ACCESS_COOKIE, access_token, "/", access_ttl))
+        .add(cookie(
+            state,
+            REFRESH_COOKIE,
+            refresh_token.value,
+            "/api/auth",
+            refresh_ttl,
+        )))
+}
+
+fn cookie(
+    state: &AppState,
+    name: &'static str,
+    value: String,
+    path: &'static str,
+    max_age: time::Duration,
+) -> Cookie<'static> {
+    Cookie::build((name, value))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.settings.secure_cookies)
+        .path(path)
+        .max_age(max_age)
+        .build()
+}

@@ -1,0 +1,138 @@
+//! Who may do what in a conference: the role enum, the `ConferenceAccess` guard every
+//! conference route uses, and memberships.
+
+use std::sync::Arc;
+
+use axum::extract::{FromRef, FromRequestParts, RawPathParams};
+use axum::http::request::Parts;
+use serde::{Deserialize, Serialize};
+use sqlx::{PgExecutor, PgPool};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::auth::tokens::TokenKeys;
+use crate::auth::AuthUser;
+use crate::error::{AppError, AppResult};
+
+/// A person's role in one conference, from least to most rights.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema, sqlx::Type,
+)]
+#[sqlx(type_name = "conference_role", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum ConferenceRole {
+    Attendee,
+    Speaker,
+    Moderator,
+    Organiser,
+}
+
+/// The caller and their role in the conference named by the `{slug}` path segment.
+#[derive(Debug, Clone)]
+pub struct ConferenceAccess {
+    pub conference_id: Uuid,
+    pub user: AuthUser,
+    /// `None` when the caller has not joined the conference.
+    pub role: Option<ConferenceRole>,
+}
+
+impl ConferenceAccess {
+    /// The caller's role, if it is at least `minimum`; `Forbidden` otherwise.
+    pub fn require(&self, minimum: ConferenceRole) -> AppResult<ConferenceRole> {
+        match self.role {
+            Some(role) if role >= minimum => Ok(role),
+            Some(_) => Err(AppError::Forbidden(
+                "your role in this conference does not allow this",
+            )),
+            None => Err(AppError::Forbidden("join this conference first")),
+        }
+    }
+
+    pub fn is_at_least(&self, minimum: ConferenceRole) -> bool {
+        self.role.is_some_and(|role| role >= minimum)
+    }
+}
+
+impl<S> FromRequestParts<S> for ConferenceAccess
+where
+    S: Send + Sync,
+    Arc<TokenKeys>: FromRef<S>,
+    PgPool: FromRef<S>,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let user = AuthUser::from_request_parts(parts, state).await?;
+        let params = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::NotFound("conference"))?;
+        let slug = params
+            .iter()
+            .find_map(|(name, value)| (name == "slug").then(|| value.to_owned()))
+            .ok_or(AppError::NotFound("conference"))?;
+        let db = PgPool::from_ref(state);
+        let found = sqlx::query!(
+            r#"select c.id, u.is_platform_organiser, m.role as "role?: ConferenceRole"
+               from conferences c
+               join users u on u.id = $2
+               left join conference_members m on m.conference_id = c.id and m.user_id = u.id
+               where c.slug = $1"#,
+            slug,
+            user.id
+        )
+        .fetch_optional(&db)
+        .await?
+        .ok_or(AppError::NotFound("conference"))?;
+        // Platform organisers run the deployment: they may manage every conference.
+        let role = if found.is_platform_organiser {
+            Some(ConferenceRole::Organiser)
+        } else {
+            found.role
+        };
+        Ok(ConferenceAccess {
+            conference_id: found.id,
+            user,
+            role,
+        })
+    }
+}
+
+/// One of the caller's conferences.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Membership {
+    pub conference_id: Uuid,
+    pub conference_slug: String,
+    pub role: ConferenceRole,
+}
+
+pub async fn memberships_of(db: impl PgExecutor<'_>, user_id: Uuid) -> AppResult<Vec<Membership>> {
+    let memberships = sqlx::query_as!(
+        Membership,
+        r#"select m.conference_id, c.slug as conference_slug, m.role as "role: ConferenceRole"
+           from conference_members m join conferences c on c.id = m.conference_id
+           where m.user_id = $1 order by c.starts_on"#,
+        user_id
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(memberships)
+}
+
+/// Gives `user_id` the role `role` in a conference, joining it if needed.
+pub async fn set_member_role(
+    db: impl PgExecutor<'_>,
+    conference_id: Uuid,
+    user_id: Uuid,
+    role: ConferenceRole,
+) -> AppResult<()> {
+    sqlx::query!(
+        "insert into conference_members (conference_id, user_id, role) values ($1, $2, $3)
+         on conflict (conference_id, user_id) do update set role = excluded.role, updated_at = now()",
+        conference_id,
+        user_id,
+        role as ConferenceRole
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}

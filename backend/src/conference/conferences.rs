@@ -1,0 +1,426 @@
+//! Conferences: list, read, create, update, join; members and their roles.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use sqlx::{PgExecutor, PgPool};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::access::{set_member_role, ConferenceAccess, ConferenceRole};
+use super::text::{check_languages, LocalizedText};
+use crate::auth::AuthUser;
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::http::{AppJson, AppPath, AppQuery};
+
+/// A conference as listed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConferenceSummary {
+    pub id: Uuid,
+    pub slug: String,
+    pub title: LocalizedText,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    /// IANA time zone the programme is set in, e.g. `Europe/Brussels`.
+    pub time_zone: String,
+    pub languages: Vec<String>,
+}
+
+/// A conference with the caller's role in it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Conference {
+    #[serde(flatten)]
+    pub summary: ConferenceSummary,
+    pub description: LocalizedText,
+    pub my_role: Option<ConferenceRole>,
+}
+
+/// What organisers set on a conference.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ConferenceInput {
+    pub title: LocalizedText,
+    #[serde(default)]
+    pub description: LocalizedText,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub time_zone: String,
+    pub languages: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewConference {
+    /// URL name: 3 to 60 lower-case letters, digits and dashes.
+    pub slug: String,
+    #[serde(flatten)]
+    pub input: ConferenceInput,
+}
+
+impl ConferenceInput {
+    fn normalised(self) -> AppResult<Self> {
+        if self.ends_on < self.starts_on {
+            return Err(AppError::field("ends_on", "must not be before starts_on"));
+        }
+        if (self.ends_on - self.starts_on).num_days() > 31 {
+            return Err(AppError::field(
+                "ends_on",
+                "a conference lasts at most a month",
+            ));
+        }
+        if self.time_zone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(AppError::field(
+                "time_zone",
+                "must be an IANA time zone such as Europe/Brussels",
+            ));
+        }
+        check_languages("languages", &self.languages)?;
+        if self.languages.is_empty() {
+            return Err(AppError::field("languages", "name at least one language"));
+        }
+        Ok(ConferenceInput {
+            title: self.title.normalised("title", 200, true)?,
+            description: self.description.normalised("description", 10_000, false)?,
+            ..self
+        })
+    }
+}
+
+fn check_slug(slug: &str) -> AppResult<()> {
+    let valid = (3..=60).contains(&slug.len())
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-');
+    if valid {
+        Ok(())
+    } else {
+        Err(AppError::field(
+            "slug",
+            "use 3 to 60 lower-case letters, digits and dashes",
+        ))
+    }
+}
+
+/// Loads one conference with the caller's role.
+pub async fn load_conference(
+    db: impl PgExecutor<'_>,
+    conference_id: Uuid,
+    my_role: Option<ConferenceRole>,
+) -> AppResult<Conference> {
+    let row = sqlx::query!(
+        r#"select id, slug, title as "title: LocalizedText",
+                  description as "description: LocalizedText",
+                  starts_on, ends_on, time_zone, languages
+           from conferences where id = $1"#,
+        conference_id
+    )
+    .fetch_optional(db)
+    .await?
+    .ok_or(AppError::NotFound("conference"))?;
+    Ok(Conference {
+        summary: ConferenceSummary {
+            id: row.id,
+            slug: row.slug,
+            title: row.title,
+            starts_on: row.starts_on,
+            ends_on: row.ends_on,
+            time_zone: row.time_zone,
+            languages: row.languages,
+        },
+        description: row.description,
+        my_role,
+    })
+}
+
+/// Every conference, soonest first.
+#[utoipa::path(get, path = "/api/conferences", tag = "conferences",
+    responses((status = 200, body = [ConferenceSummary]), (status = 401, body = ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub async fn list_conferences(
+    State(db): State<PgPool>,
+    _user: AuthUser,
+) -> AppResult<Json<Vec<ConferenceSummary>>> {
+    let conferences = sqlx::query_as!(
+        ConferenceSummary,
+        r#"select id, slug, title as "title: LocalizedText", starts_on, ends_on, time_zone, languages
+           from conferences order by starts_on, slug limit 500"#
+    )
+    .fetch_all(&db)
+    .await?;
+    Ok(Json(conferences))
+}
+
+/// Creates a conference; the creator becomes its organiser. Platform organisers only.
+#[utoipa::path(post, path = "/api/conferences", tag = "conferences", request_body = NewConference,
+    responses((status = 201, body = Conference), (status = 403, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub async fn create_conference(
+    State(db): State<PgPool>,
+    user: AuthUser,
+    AppJson(new): AppJson<NewConference>,
+) -> AppResult<(StatusCode, Json<Conference>)> {
+    let may_create = sqlx::query_scalar!(
+        "select is_platform_organiser from users where id = $1",
+        user.id
+    )
+    .fetch_optional(&db)
+    .await?
+    .unwrap_or(false);
+    if !may_create {
+        return Err(AppError::Forbidden(
+            "only platform organisers create conferences",
+        ));
+    }
+    check_slug(&new.slug)?;
+    let input = new.input.normalised()?;
+    let id = Uuid::new_v4();
+    let mut tx = db.begin().await?;
+    sqlx::query!(
+        "insert into conferences (id, slug, title, description, starts_on, ends_on, time_zone, languages)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)",
+        id,
+        new.slug,
+        &input.title as _,
+        &input.description as _,
+        input.starts_on,
+        input.ends_on,
+        input.time_zone,
+        &input.languages
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(AppError::on_constraint("conferences_slug_key", || {
+        AppError::Conflict("a conference with this slug exists".into())
+    }))?;
+    set_member_role(&mut *tx, id, user.id, ConferenceRole::Organiser).await?;
+    crate::audit::record(
+        &mut *tx,
+        id,
+        user.id,
+        "conference.create",
+        serde_json::json!({"slug": new.slug}),
+    )
+    .await?;
+    let conference = load_conference(&mut *tx, id, Some(ConferenceRole::Organiser)).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(conference)))
+}
+
+/// One conference, with the caller's role in it.
+#[utoipa::path(get, path = "/api/conferences/{slug}", tag = "conferences",
+    params(("slug" = String, Path)),
+    responses((status = 200, body = Conference), (status = 404, body = ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub async fn get_conference(
+    State(db): State<PgPool>,
+    access: ConferenceAccess,
+) -> AppResult<Json<Conference>> {
+    Ok(Json(
+        load_conference(&db, access.conference_id, access.role).await?,
+    ))
+}
+
+/// Updates a conference. Organisers only.
+#[utoipa::path(put, path = "/api/conferences/{slug}", tag = "conferences",
+    params(("slug" = String, Path)), request_body = ConferenceInput,
+    responses((status = 200, body = Conference), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub async fn update_conference(
+    State(db): State<PgPool>,
+    access: ConferenceAccess,
+    AppJson(input): AppJson<ConferenceInput>,
+) -> AppResult<Json<Conference>> {
+    access.require(ConferenceRole::Organiser)?;
+    let input = input.normalised()?;
+    let mut tx = db.begin().await?;
+    sqlx::query!(
+        "update conferences set title = $2, description = $3, starts_on = $4, ends_on = $5,
+                time_zone = $6, languages = $7, updated_at = now()
+         where id = $1",
+        access.conference_id,
+        &input.title as _,
+        &input.description as _,
+        input.starts_on,
+        input.ends_on,
+        input.time_zone,
+        &input.languages
+    )
+    .execute(&mut *tx)
+    .await?;
+    crate::audit::record(
+        &mut *tx,
+        access.conference_id,
+        access.user.id,
+        "conference.update",
+        serde_json::json!({}),
+    )
+    .await?;
+    let conference = load_conference(&mut *tx, access.conference_id, access.role).await?;
+    tx.commit().await?;
+    Ok(Json(conference))
+}
+
+/// Joins a conference as an attendee (no change for existing members).
+#[utoipa::path(post, path = "/api/conferences/{slug}/join", tag = "conferences",
+    params(("slug" = String, Path)),
+    responses((status = 200, body = Conference), (status = 404, body = ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub async fn join_conference(
+    State(db): State<PgPool>,
+    access: ConferenceAccess,
+) -> AppResult<Json<Conference>> {
+    let role = match access.role {
+        Some(role) => role,
+        None => {
+            sqlx::query!(
+                "insert into conference_members (conference_id, user_id, role) values ($1, $2, 'attendee')
+                 on conflict (conference_id, user_id) do nothing",
+                access.conference_id,
+                access.user.id
+            )
+            .execute(&db)
+            .await?;
+            ConferenceRole::Attendee
+        }
+    };
+    Ok(Json(
+        load_conference(&db, access.conference_id, Some(role)).await?,
+    ))
+}
+
+/// A member as organisers see them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Member {
+    pub user_id: Uuid,
+    pub display_name: String,
+    pub email: String,
+    pub role: ConferenceRole,
+    pub organisation: String,
+    pub country: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct MemberFilter {
+    /// Matches name, e-mail or organisation (case-insensitive).
+    pub q: Option<String>,
+    pub role: Option<ConferenceRole>,
+}
+
+/// Members of a conference, filtered. Organisers only.
+#[utoipa::path(get, path = "/api/conferences/{slug}/members", tag = "conferences",
+    params(("slug" = String, Path), MemberFilter),
+    responses((status = 200, body = [Member]), (status = 403, body = ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub async fn list_members(
+    State(db): State<PgPool>,
+    access: ConferenceAccess,
+    AppQuery(filter): AppQuery<MemberFilter>,
+) -> AppResult<Json<Vec<Member>>> {
+    access.require(ConferenceRole::Organiser)?;
+    let pattern = filter
+        .q
+        .map(|q| q.trim().chars().take(100).collect::<String>())
+        .filter(|q| !q.is_empty())
+        .map(|q| {
+            format!(
+                "%{}%",
+                q.replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            )
+        });
+    let members = fetch_members(&db, access.conference_id, pattern, filter.role, None).await?;
+    Ok(Json(members))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RoleChange {
+    pub role: ConferenceRole,
+}
+
+/// Sets a member's role. Organisers only; the last organiser cannot be demoted.
+#[utoipa::path(put, path = "/api/conferences/{slug}/members/{user_id}", tag = "conferences",
+    params(("slug" = String, Path), ("user_id" = Uuid, Path)), request_body = RoleChange,
+    responses((status = 200, body = Member), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub async fn set_role(
+    State(db): State<PgPool>,
+    access: ConferenceAccess,
+    AppPath((_slug, user_id)): AppPath<(String, Uuid)>,
+    AppJson(change): AppJson<RoleChange>,
+) -> AppResult<Json<Member>> {
+    access.require(ConferenceRole::Organiser)?;
+    let mut tx = db.begin().await?;
+    // Lock the organiser rows so two organisers demoting each other cannot both succeed.
+    let organisers = sqlx::query_scalar!(
+        "select user_id from conference_members where conference_id = $1 and role = 'organiser' for update",
+        access.conference_id
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    if change.role != ConferenceRole::Organiser && organisers == [user_id] {
+        return Err(AppError::Conflict(
+            "a conference needs at least one organiser".into(),
+        ));
+    }
+    let updated = sqlx::query!(
+        "update conference_members set role = $3, updated_at = now() where conference_id = $1 and user_id = $2",
+        access.conference_id,
+        user_id,
+        change.role as ConferenceRole
+    )
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::NotFound("member"));
+    }
+    crate::audit::record(
+        &mut *tx,
+        access.conference_id,
+        access.user.id,
+        "member.set_role",
+        serde_json::json!({"user_id": user_id, "role": change.role}),
+    )
+    .await?;
+    let member = fetch_members(&mut *tx, access.conference_id, None, None, Some(user_id))
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound("member"))?;
+    tx.commit().await?;
+    Ok(Json(member))
+}
+
+/// Members matching an optional ILIKE pattern, role and user id.
+async fn fetch_members(
+    db: impl PgExecutor<'_>,
+    conference_id: Uuid,
+    pattern: Option<String>,
+    role: Option<ConferenceRole>,
+    user_id: Option<Uuid>,
+) -> AppResult<Vec<Member>> {
+    let members = sqlx::query_as!(
+        Member,
+        r#"select u.id as user_id, u.display_name, u.email, m.role as "role: ConferenceRole",
+                  coalesce(p.organisation, '') as "organisation!", p.country
+           from conference_members m
+           join users u on u.id = m.user_id
+           left join profiles p on p.user_id = u.id
+           where m.conference_id = $1
+             and ($2::text is null or u.display_name ilike $2 or u.email ilike $2 or p.organisation ilike $2)
+             and ($3::conference_role is null or m.role = $3)
+             and ($4::uuid is null or m.user_id = $4)
+           order by u.display_name
+           limit 200"#,
+        conference_id,
+        pattern,
+        role as Option<ConferenceRole>,
+        user_id
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(members)
+}

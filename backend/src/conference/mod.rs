@@ -1,0 +1,40 @@
+//! Conferences and their agenda: who is a member with which role, the sessions, and each
+//! person's bookmarked schedule.
+
+mod access;
+mod conferences;
+mod schedule;
+pub mod sessions;
+pub mod text;
+
+pub use access::{memberships_of, set_member_role, ConferenceAccess, ConferenceRole, Membership};
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(
+            conferences::list_conferences,
+            conferences::create_conference
+        ))
+        .routes(routes!(
+            conferences::get_conference,
+            conferences::update_conference
+        ))
+        .routes(routes!(conferences::join_conference))
+        .routes(routes!(conferences::list_members))
+        .routes(routes!(conferences::set_role))
+        .routes(routes!(sessions::list_sessions, sessions::create_session))
+        .routes(routes!(
+            sessions::get_session,
+            sessions::update_session,
+            sessions::delete_session
+        ))
+        .routes(routes!(sessions::set_people))
+        .routes(routes!(schedule::add_bookmark, schedule::remove_bookmark))
+        .routes(routes!(schedule::my_schedule))
+        .routes(routes!(schedule::my_schedule_ics))
+}

@@ -1,0 +1,142 @@
+//! Personal schedules: bookmarks and the `.ics` calendar export.
+
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
+use axum::Json;
+use icalendar::{Calendar, Component, EventLike};
+use serde::Deserialize;
+use sqlx::PgPool;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use super::access::ConferenceAccess;
+use super::conferences::load_conference;
+use super::sessions::{fetch_session, fetch_sessions, Session, SessionFilter};
+use crate::error::{AppResult, ErrorBody};
+use crate::http::{AppPath, AppQuery};
+use crate::state::AppState;
+
+/// Adds a session to the caller's schedule.
+#[utoipa::path(put, path = "/api/conferences/{slug}/sessions/{id}/bookmark", tag = "sessions",
+    params(("slug" = String, Path), ("id" = Uuid, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub async fn add_bookmark(
+    State(db): State<PgPool>,
+    access: ConferenceAccess,
+    AppPath((_slug, id)): AppPath<(String, Uuid)>,
+) -> AppResult<StatusCode> {
+    // Only a session the caller may see can be bookmarked.
+    fetch_session(&db, &access, id).await?;
+    sqlx::query!(
+        "insert into bookmarks (user_id, session_id) values ($1, $2) on conflict do nothing",
+        access.user.id,
+        id
+    )
+    .execute(&db)
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Removes a session from the caller's schedule.
+#[utoipa::path(delete, path = "/api/conferences/{slug}/sessions/{id}/bookmark", tag = "sessions",
+    params(("slug" = String, Path), ("id" = Uuid, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub async fn remove_bookmark(
+    State(db): State<PgPool>,
+    access: ConferenceAccess,
+    AppPath((_slug, id)): AppPath<(String, Uuid)>,
+) -> AppResult<StatusCode> {
+    sqlx::query!(
+        "delete from bookmarks b using sessions s
+         where b.session_id = s.id and s.conference_id = $1 and b.user_id = $2 and b.session_id = $3",
+        access.conference_id,
+        access.user.id,
+        id
+    )
+    .execute(&db)
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The caller's bookmarked sessions.
+#[utoipa::path(get, path = "/api/conferences/{slug}/schedule", tag = "sessions",
+    params(("slug" = String, Path)),
+    responses((status = 200, body = [Session]), (status = 404, body = ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub async fn my_schedule(
+    State(db): State<PgPool>,
+    access: ConferenceAccess,
+) -> AppResult<Json<Vec<Session>>> {
+    Ok(Json(fetch_sessions(&db, &access, bookmarked()).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct CalendarOptions {
+    /// Language of titles and descriptions (ISO 639-1); defaults to the conference's first.
+    pub lang: Option<String>,
+}
+
+/// The caller's schedule as an iCalendar file.
+#[utoipa::path(get, path = "/api/conferences/{slug}/schedule.ics", tag = "sessions",
+    params(("slug" = String, Path), CalendarOptions),
+    responses((status = 200, content_type = "text/calendar", body = String), (status = 404, body = ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub async fn my_schedule_ics(
+    State(state): State<AppState>,
+    access: ConferenceAccess,
+    AppQuery(options): AppQuery<CalendarOptions>,
+) -> AppResult<impl IntoResponse> {
+    let conference = load_conference(&state.db, access.conference_id, access.role).await?;
+    let sessions = fetch_sessions(&state.db, &access, bookmarked()).await?;
+    let mut languages: Vec<&str> = options.lang.as_deref().into_iter().collect();
+    languages.extend(conference.summary.languages.iter().map(String::as_str));
+    let slug = &conference.summary.slug;
+
+    let mut calendar = Calendar::new();
+    calendar.name(conference.summary.title.best(&languages));
+    calendar.timezone(conference.summary.time_zone.as_str());
+    for session in &sessions {
+        let url = format!(
+            "{}/c/{slug}/sessions/{}",
+            state.settings.public_url, session.id
+        );
+        let location = match &session.venue {
+            Some(venue) if venue.address.is_empty() => venue.city.clone(),
+            Some(venue) => format!("{}, {}", venue.address, venue.city),
+            None => url.clone(),
+        };
+        calendar.push(
+            icalendar::Event::new()
+                .uid(&format!("{}@viaduc", session.id))
+                .summary(session.title.best(&languages))
+                .description(session.description.best(&languages))
+                .starts(session.starts_at)
+                .ends(session.ends_at)
+                .location(&location)
+                .url(&url)
+                .done(),
+        );
+    }
+    let body = calendar.done().to_string();
+    let disposition = format!("attachment; filename=\"{slug}-schedule.ics\"");
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_owned(),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    ))
+}
+
+fn bookmarked() -> SessionFilter {
+    SessionFilter {
+        bookmarked_only: true,
+        ..SessionFilter::default()
+    }
+}

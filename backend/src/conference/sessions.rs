@@ -1,0 +1,535 @@
+//! The agenda: sessions of every kind, who runs them, and who may see them.
+
+use std::collections::HashMap;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::{PgExecutor, PgPool};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::access::{ConferenceAccess, ConferenceRole};
+use super::text::{check_languages, LocalizedText};
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::http::{AppJson, AppPath, AppQuery};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, sqlx::Type)]
+#[sqlx(type_name = "session_kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum SessionKind {
+    Plenary,
+    Panel,
+    WorkingGroup,
+    Networking,
+    Award,
+    Social,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, sqlx::Type)]
+#[sqlx(type_name = "session_visibility", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    Public,
+    /// Only the people assigned to the session (and moderators, organisers) see it.
+    InviteOnly,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, sqlx::Type)]
+#[sqlx(type_name = "session_role", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum SessionRole {
+    Moderator,
+    Speaker,
+    Facilitator,
+    /// An invited participant of an invite-only session.
+    Guest,
+}
+
+/// Where a hybrid session takes place physically.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Venue {
+    pub city: String,
+    #[serde(default)]
+    pub address: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SessionPerson {
+    pub user_id: Uuid,
+    pub display_name: String,
+    pub role: SessionRole,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Session {
+    pub id: Uuid,
+    pub kind: SessionKind,
+    pub title: LocalizedText,
+    pub description: LocalizedText,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub capacity: Option<i32>,
+    /// Spoken languages.
+    pub languages: Vec<String>,
+    pub stream_url: Option<String>,
+    pub visibility: Visibility,
+    pub venue: Option<Venue>,
+    pub people: Vec<SessionPerson>,
+    /// Whether the caller has it in their personal schedule.
+    pub bookmarked: bool,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SessionInput {
+    pub kind: SessionKind,
+    pub title: LocalizedText,
+    #[serde(default)]
+    pub description: LocalizedText,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub capacity: Option<i32>,
+    #[serde(default)]
+    pub languages: Vec<String>,
+    pub stream_url: Option<String>,
+    pub visibility: Visibility,
+    pub venue: Option<Venue>,
+}
+
+const MAX_CAPACITY: i32 = 100_000;
+const MAX_URL_CHARS: usize = 2_000;
+
+impl SessionInput {
+    /// Checks every field against the rules and the conference's dates.
+    async fn normalised(self, db: &PgPool, conference_id: Uuid) -> AppResult<Self> {
+        if self.ends_at <= self.starts_at {
+            return Err(AppError::field("ends_at", "must be after the start"));
+        }
+        if self.ends_at - self.starts_at > chrono::Duration::hours(24) {
+            return Err(AppError::field(
+                "ends_at",
+                "a session lasts at most 24 hours",
+            ));
+        }
+        let conference = sqlx::query!(
+            "select starts_on, ends_on, time_zone from conferences where id = $1",
+            conference_id
+        )
+        .fetch_one(db)
+        .await?;
+        let zone: chrono_tz::Tz = conference
+            .time_zone
+            .parse()
+            .map_err(|_| anyhow::anyhow!("stored time zone {} is invalid", conference.time_zone))?;
+        let local_day = self.starts_at.with_timezone(&zone).date_naive();
+        if local_day < conference.starts_on || local_day > conference.ends_on {
+            return Err(AppError::field(
+                "starts_at",
+                format!(
+                    "must fall within the conference ({} to {})",
+                    conference.starts_on, conference.ends_on
+                ),
+            ));
+        }
+        if let Some(capacity) = self.capacity {
+            if !(1..=MAX_CAPACITY).contains(&capacity) {
+                return Err(AppError::field(
+                    "capacity",
+                    format!("must be between 1 and {MAX_CAPACITY}"),
+                ));
+            }
+        }
+        check_languages("languages", &self.languages)?;
+        let stream_url = self
+            .stream_url
+            .map(|url| url.trim().to_owned())
+            .filter(|url| !url.is_empty());
+        if let Some(url) = &stream_url {
+            let web_url = url.starts_with("https://") || url.starts_with("http://");
+            if !web_url || url.len() > MAX_URL_CHARS || url.contains(char::is_whitespace) {
+                return Err(AppError::field("stream_url", "must be an http(s) address"));
+            }
+        }
+        let venue = match self.venue {
+            Some(venue) if !venue.city.trim().is_empty() => {
+                if venue.city.chars().count() > 100 || venue.address.chars().count() > 300 {
+                    return Err(AppError::field(
+                        "venue",
+                        "city at most 100, address at most 300 characters",
+                    ));
+                }
+                Some(Venue {
+                    city: venue.city.trim().to_owned(),
+                    address: venue.address.trim().to_owned(),
+                })
+            }
+            _ => None,
+        };
+        Ok(SessionInput {
+            title: self.title.normalised("title", 200, true)?,
+            description: self.description.normalised("description", 10_000, false)?,
+            stream_url,
+            venue,
+            ..self
+        })
+    }
+}
+
+/// Which sessions to load for a viewer.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct SessionFilter {
+    pub kind: Option<SessionKind>,
+    /// Spoken language (ISO 639-1).
+    pub language: Option<String>,
+    #[serde(skip)]
+    #[param(ignore)]
+    pub session_id: Option<Uuid>,
+    #[serde(skip)]
+    #[param(ignore)]
+    pub bookmarked_only: bool,
+}
+
+/// Sessions of a conference the viewer may see, with their people, by start time.
+pub async fn fetch_sessions(
+    db: &PgPool,
+    viewer: &ConferenceAccess,
+    filter: SessionFilter,
+) -> AppResult<Vec<Session>> {
+    let sees_everything = viewer.is_at_least(ConferenceRole::Moderator);
+    let rows = sqlx::query!(
+        r#"select s.id, s.kind as "kind: SessionKind", s.title as "title: LocalizedText",
+                  s.description as "description: LocalizedText", s.starts_at, s.ends_at,
+                  s.capacity, s.languages, s.stream_url, s.visibility as "visibility: Visibility",
+                  s.venue_city, s.venue_address,
+                  exists (select 1 from bookmarks b where b.session_id = s.id and b.user_id = $2) as "bookmarked!"
+           from sessions s
+           where s.conference_id = $1
+             and (s.visibility = 'public' or $3
+                  or exists (select 1 from session_people p where p.session_id = s.id and p.user_id = $2))
+             and ($4::session_kind is null or s.kind = $4)
+             and ($5::text is null or $5 = any (s.languages))
+             and ($6::uuid is null or s.id = $6)
+             and (not $7 or exists (select 1 from bookmarks b where b.session_id = s.id and b.user_id = $2))
+           order by s.starts_at, s.id
+           limit 2000"#,
+        viewer.conference_id,
+        viewer.user.id,
+        sees_everything,
+        filter.kind as Option<SessionKind>,
+        filter.language,
+        filter.session_id,
+        filter.bookmarked_only
+    )
+    .fetch_all(db)
+    .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
+    let mut people = people_of(db, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| Session {
+            people: people.remove(&row.id).unwrap_or_default(),
+            id: row.id,
+            kind: row.kind,
+            title: row.title,
+            description: row.description,
+            starts_at: row.starts_at,
+            ends_at: row.ends_at,
+            capacity: row.capacity,
+            languages: row.languages,
+            stream_url: row.stream_url,
+            visibility: row.visibility,
+            venue: row.venue_city.map(|city| Venue {
+                city,
+                address: row.venue_address.unwrap_or_default(),
+            }),
+            bookmarked: row.bookmarked,
+        })
+        .collect())
+}
+
+async fn people_of(
+    db: impl PgExecutor<'_>,
+    session_ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, Vec<SessionPerson>>> {
+    let rows = sqlx::query!(
+        r#"select p.session_id, p.user_id, u.display_name, p.role as "role: SessionRole"
+           from session_people p join users u on u.id = p.user_id
+           where p.session_id = any ($1)
+           order by p.role, u.display_name"#,
+        session_ids
+    )
+    .fetch_all(db)
+    .await?;
+    let mut people: HashMap<Uuid, Vec<SessionPerson>> = HashMap::new();
+    for row in rows {
+        people
+            .entry(row.session_id)
+            .or_default()
+            .push(SessionPerson {
+                user_id: row.user_id,
+                display_name: row.display_name,
+                role: row.role,
+            });
+    }
+    Ok(people)
+}
+
+/// One session the viewer may see; `NotFound` otherwise (an invite-only session stays secret).
+pub async fn fetch_session(
+    db: &PgPool,
+    viewer: &ConferenceAccess,
+    session_id: Uuid,
+) -> AppResult<Session> {
+    let filter = SessionFilter {
+        session_id: Some(session_id),
+        ..SessionFilter::default()
+    };
+    fetch_sessions(db, viewer, filter)
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound("session"))
+}
+
+/// The agenda, filtered by kind and spoken language.
+#[utoipa::path(get, path = "/api/conferences/{slug}/sessions", tag = "sessions",
+    params(("slug" = String, Path), SessionFilter),
+    responses((status = 200, body = [Session]), (status = 404, body = ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub async fn list_sessions(
+    State(db): State<PgPool>,
+    access: ConferenceAccess,
+    AppQuery(filter): AppQuery<SessionFilter>,
+) -> AppResult<Json<Vec<Session>>> {
+    Ok(Json(fetch_sessions(&db, &access, filter).await?))
+}
+
+/// One session.
+#[utoipa::path(get, path = "/api/conferences/{slug}/sessions/{id}", tag = "sessions",
+    params(("slug" = String, Path), ("id" = Uuid, Path)),
+    responses((status = 200, body = Session), (status = 404, body = ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub async fn get_session(
+    State(db): State<PgPool>,
+    access: ConferenceAccess,
+    AppPath((_slug, id)): AppPath<(String, Uuid)>,
+) -> AppResult<Json<Session>> {
+    Ok(Json(fetch_session(&db, &access, id).await?))
+}
+
+/// Adds a session to the agenda. Organisers only.
+#[utoipa::path(post, path = "/api/conferences/{slug}/sessions", tag = "sessions",
+    params(("slug" = String, Path)), request_body = SessionInput,
+    responses((status = 201, body = Session), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub async fn create_session(
+    State(db): State<PgPool>,
+    access: ConferenceAccess,
+    AppJson(input): AppJson<SessionInput>,
+) -> AppResult<(StatusCode, Json<Session>)> {
+    access.require(ConferenceRole::Organiser)?;
+    let input = input.normalised(&db, access.conference_id).await?;
+    let id = Uuid::new_v4();
+    let mut tx = db.begin().await?;
+    sqlx::query!(
+        "insert into sessions (id, conference_id, kind, title, description, starts_at, ends_at, capacity,
+                               languages, stream_url, visibility, venue_city, venue_address)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        id,
+        access.conference_id,
+        input.kind as SessionKind,
+        &input.title as _,
+        &input.description as _,
+        input.starts_at,
+        input.ends_at,
+        input.capacity,
+        &input.languages,
+        input.stream_url,
+        input.visibility as Visibility,
+        input.venue.as_ref().map(|venue| venue.city.clone()),
+        input.venue.as_ref().map(|venue| venue.address.clone()),
+    )
+    .execute(&mut *tx)
+    .await?;
+    crate::audit::record(
+        &mut *tx,
+        access.conference_id,
+        access.user.id,
+        "session.create",
+        serde_json::json!({"session_id": id}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(fetch_session(&db, &access, id).await?),
+    ))
+}
+
+/// Replaces a session's details. Organisers only.
+#[utoipa::path(put, path = "/api/conferences/{slug}/sessions/{id}", tag = "sessions",
+    params(("slug" = String, Path), ("id" = Uuid, Path)), request_body = SessionInput,
+    responses((status = 200, body = Session), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub async fn update_session(
+    State(db): State<PgPool>,
+    access: ConferenceAccess,
+    AppPath((_slug, id)): AppPath<(String, Uuid)>,
+    AppJson(input): AppJson<SessionInput>,
+) -> AppResult<Json<Session>> {
+    access.require(ConferenceRole::Organiser)?;
+    let input = input.normalised(&db, access.conference_id).await?;
+    let mut tx = db.begin().await?;
+    let updated = sqlx::query!(
+        "update sessions set kind = $3, title = $4, description = $5, starts_at = $6, ends_at = $7,
+                capacity = $8, languages = $9, stream_url = $10, visibility = $11, venue_city = $12,
+                venue_address = $13, updated_at = now()
+         where id = $1 and conference_id = $2",
+        id,
+        access.conference_id,
+        input.kind as SessionKind,
+        &input.title as _,
+        &input.description as _,
+        input.starts_at,
+        input.ends_at,
+        input.capacity,
+        &input.languages,
+        input.stream_url,
+        input.visibility as Visibility,
+        input.venue.as_ref().map(|venue| venue.city.clone()),
+        input.venue.as_ref().map(|venue| venue.address.clone()),
+    )
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::NotFound("session"));
+    }
+    crate::audit::record(
+        &mut *tx,
+        access.conference_id,
+        access.user.id,
+        "session.update",
+        serde_json::json!({"session_id": id}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(fetch_session(&db, &access, id).await?))
+}
+
+/// Removes a session from the agenda. Organisers only.
+#[utoipa::path(delete, path = "/api/conferences/{slug}/sessions/{id}", tag = "sessions",
+    params(("slug" = String, Path), ("id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub async fn delete_session(
+    State(db): State<PgPool>,
+    access: ConferenceAccess,
+    AppPath((_slug, id)): AppPath<(String, Uuid)>,
+) -> AppResult<StatusCode> {
+    access.require(ConferenceRole::Organiser)?;
+    let mut tx = db.begin().await?;
+    let deleted = sqlx::query!(
+        "delete from sessions where id = $1 and conference_id = $2",
+        id,
+        access.conference_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    if deleted.rows_affected() == 0 {
+        return Err(AppError::NotFound("session"));
+    }
+    crate::audit::record(
+        &mut *tx,
+        access.conference_id,
+        access.user.id,
+        "session.delete",
+        serde_json::json!({"session_id": id}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PersonAssignment {
+    pub user_id: Uuid,
+    pub role: SessionRole,
+}
+
+const MAX_PEOPLE_PER_SESSION: usize = 100;
+
+/// Sets who moderates, speaks, facilitates or is invited. Organisers only.
+#[utoipa::path(put, path = "/api/conferences/{slug}/sessions/{id}/people", tag = "sessions",
+    params(("slug" = String, Path), ("id" = Uuid, Path)), request_body = [PersonAssignment],
+    responses((status = 200, body = Session), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub async fn set_people(
+    State(db): State<PgPool>,
+    access: ConferenceAccess,
+    AppPath((_slug, id)): AppPath<(String, Uuid)>,
+    AppJson(people): AppJson<Vec<PersonAssignment>>,
+) -> AppResult<Json<Session>> {
+    access.require(ConferenceRole::Organiser)?;
+    if people.len() > MAX_PEOPLE_PER_SESSION {
+        return Err(AppError::field(
+            "people",
+            format!("at most {MAX_PEOPLE_PER_SESSION} people"),
+        ));
+    }
+    let user_ids: Vec<Uuid> = people.iter().map(|person| person.user_id).collect();
+    let roles: Vec<SessionRole> = people.iter().map(|person| person.role).collect();
+    let mut distinct = user_ids.clone();
+    distinct.sort();
+    distinct.dedup();
+    if distinct.len() != user_ids.len() {
+        return Err(AppError::field("people", "lists a person twice"));
+    }
+    let mut tx = db.begin().await?;
+    // Locking the session row serialises concurrent edits of its people.
+    sqlx::query_scalar!(
+        "select id from sessions where id = $1 and conference_id = $2 for update",
+        id,
+        access.conference_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound("session"))?;
+    let members = sqlx::query_scalar!(
+        r#"select count(*) as "count!" from conference_members where conference_id = $1 and user_id = any ($2)"#,
+        access.conference_id,
+        &user_ids
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if members != user_ids.len() as i64 {
+        return Err(AppError::field(
+            "people",
+            "everyone must be a member of the conference",
+        ));
+    }
+    sqlx::query!("delete from session_people where session_id = $1", id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query!(
+        "insert into session_people (session_id, user_id, role)
+         select $1, * from unnest ($2::uuid[], $3::session_role[])",
+        id,
+        &user_ids,
+        &roles as &[SessionRole]
+    )
+    .execute(&mut *tx)
+    .await?;
+    crate::audit::record(
+        &mut *tx,
+        access.conference_id,
+        access.user.id,
+        "session.set_people",
+        serde_json::json!({"session_id": id, "count": user_ids.len()}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(fetch_session(&db, &access, id).await?))
+}

@@ -1,0 +1,166 @@
+//! Content in several languages: `{"en": "Opening plenary", "fr": "Plénière d'ouverture"}`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use sqlx::types::Json;
+use utoipa::ToSchema;
+
+use crate::error::{AppError, AppResult};
+
+/// Most languages one text may carry.
+const MAX_LANGUAGES: usize = 12;
+
+/// A text keyed by ISO 639-1 language code.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(transparent)]
+pub struct LocalizedText(pub BTreeMap<String, String>);
+
+impl LocalizedText {
+    /// Checks language codes and lengths; trims the texts and drops empty ones.
+    pub fn normalised(self, field: &str, max_chars: usize, required: bool) -> AppResult<Self> {
+        if self.0.len() > MAX_LANGUAGES {
+            return Err(AppError::field(
+                field,
+                format!("at most {MAX_LANGUAGES} languages"),
+            ));
+        }
+        let mut texts = BTreeMap::new();
+        for (language, text) in self.0 {
+            if !is_language_code(&language) {
+                return Err(AppError::field(
+                    field,
+                    format!("`{language}` is not a two-letter language code"),
+                ));
+            }
+            let text = text.trim();
+            if text.chars().count() > max_chars {
+                return Err(AppError::field(
+                    field,
+                    format!("must be at most {max_chars} characters"),
+                ));
+            }
+            if !text.is_empty() {
+                texts.insert(language, text.to_owned());
+            }
+        }
+        if required && texts.is_empty() {
+            return Err(AppError::field(
+                field,
+                "is required in at least one language",
+            ));
+        }
+        Ok(LocalizedText(texts))
+    }
+
+    /// The text in the first of `preferred` that has one, else in any language.
+    pub fn best<'a>(&'a self, preferred: &[&str]) -> &'a str {
+        preferred
+            .iter()
+            .find_map(|language| self.0.get(*language))
+            .or_else(|| self.0.values().next())
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+}
+
+/// ISO 639-1: two lower-case letters.
+pub fn is_language_code(code: &str) -> bool {
+    code.len() == 2 && code.bytes().all(|b| b.is_ascii_lowercase())
+}
+
+/// Validates a list of language codes (at most `MAX_LANGUAGES`, no duplicates).
+pub fn check_languages(field: &str, languages: &[String]) -> AppResult<()> {
+    if languages.len() > MAX_LANGUAGES {
+        return Err(AppError::field(
+            field,
+            format!("at most {MAX_LANGUAGES} languages"),
+        ));
+    }
+    if let Some(bad) = languages.iter().find(|code| !is_language_code(code)) {
+        return Err(AppError::field(
+            field,
+            format!("`{bad}` is not a two-letter language code"),
+        ));
+    }
+    let mut sorted = languages.to_vec();
+    sorted.sort();
+    sorted.dedup();
+    if sorted.len() != languages.len() {
+        return Err(AppError::field(field, "lists a language twice"));
+    }
+    Ok(())
+}
+
+// Stored as `jsonb`: these impls let queries read and bind it directly.
+impl sqlx::Type<sqlx::Postgres> for LocalizedText {
+    fn type_info() -> sqlx::postgres::PgTypeInfo {
+        <Json<BTreeMap<String, String>> as sqlx::Type<sqlx::Postgres>>::type_info()
+    }
+
+    fn compatible(ty: &sqlx::postgres::PgTypeInfo) -> bool {
+        <Json<BTreeMap<String, String>> as sqlx::Type<sqlx::Postgres>>::compatible(ty)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, sqlx::Postgres> for LocalizedText {
+    fn decode(value: sqlx::postgres::PgValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        let Json(texts) =
+            <Json<BTreeMap<String, String>> as sqlx::Decode<sqlx::Postgres>>::decode(value)?;
+        Ok(LocalizedText(texts))
+    }
+}
+
+impl sqlx::Encode<'_, sqlx::Postgres> for LocalizedText {
+    fn encode_by_ref(
+        &self,
+        buf: &mut sqlx::postgres::PgArgumentBuffer,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        <Json<&BTreeMap<String, String>> as sqlx::Encode<sqlx::Postgres>>::encode_by_ref(
+            &Json(&self.0),
+            buf,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(pairs: &[(&str, &str)]) -> LocalizedText {
+        LocalizedText(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn normalising_trims_drops_empty_and_checks_codes() {
+        let normalised = text(&[("en", "  Opening "), ("fr", " ")])
+            .normalised("title", 10, true)
+            .unwrap();
+        assert_eq!(normalised, text(&[("en", "Opening")]));
+        assert!(text(&[("fr", "  ")]).normalised("title", 10, true).is_err());
+        assert!(text(&[("EN", "x")]).normalised("title", 10, true).is_err());
+        assert!(text(&[("en", "eleven char")])
+            .normalised("title", 10, true)
+            .is_err());
+    }
+
+    #[test]
+    fn best_follows_preference_then_falls_back() {
+        let title = text(&[("en", "Opening"), ("fr", "Ouverture")]);
+        assert_eq!(title.best(&["nl", "fr"]), "Ouverture");
+        assert_eq!(title.best(&["de"]), "Opening");
+        assert_eq!(LocalizedText::default().best(&["en"]), "");
+    }
+
+    #[test]
+    fn language_lists_are_checked() {
+        assert!(check_languages("languages", &["en".into(), "fr".into()]).is_ok());
+        assert!(check_languages("languages", &["en".into(), "en".into()]).is_err());
+        assert!(check_languages("languages", &["english".into()]).is_err());
+    }
+}

@@ -1,0 +1,67 @@
+//! Shared HTTP pieces: the JSON extractor with our error body, health checks, OpenAPI.
+
+pub mod openapi;
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, State};
+use axum::http::StatusCode;
+use axum::Json;
+
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+/// `Json` whose rejection is an [`AppError`], so a malformed body gets the same error shape
+/// as every other failure.
+#[derive(Debug, FromRequest)]
+#[from_request(via(axum::Json), rejection(AppError))]
+pub struct AppJson<T>(pub T);
+
+impl From<JsonRejection> for AppError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            JsonRejection::JsonDataError(error) => AppError::Validation {
+                message: error.body_text(),
+                fields: Default::default(),
+            },
+            other => AppError::BadRequest(other.body_text()),
+        }
+    }
+}
+
+/// `Query` whose rejection is an [`AppError`].
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(AppError))]
+pub struct AppQuery<T>(pub T);
+
+impl From<QueryRejection> for AppError {
+    fn from(rejection: QueryRejection) -> Self {
+        AppError::BadRequest(rejection.body_text())
+    }
+}
+
+/// `Path` whose rejection is an [`AppError`] (e.g. a malformed id is a 400 with our body).
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(AppError))]
+pub struct AppPath<T>(pub T);
+
+impl From<PathRejection> for AppError {
+    fn from(rejection: PathRejection) -> Self {
+        AppError::BadRequest(rejection.body_text())
+    }
+}
+
+/// Liveness: the process answers.
+#[utoipa::path(get, path = "/healthz", tag = "ops", responses((status = 200, body = String)))]
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Readiness: the database answers.
+#[utoipa::path(get, path = "/readyz", tag = "ops", responses((status = 200, body = String), (status = 503)))]
+pub async fn readyz(State(state): State<AppState>) -> AppResult<(StatusCode, Json<&'static str>)> {
+    sqlx::query("select 1")
+        .execute(&state.db)
+        .await
+        .map_err(|_| AppError::Unavailable)?;
+    Ok((StatusCode::OK, Json("ready")))
+}

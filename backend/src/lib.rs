@@ -1,0 +1,69 @@
+//! Viaduc: online European cluster conferences.
+//!
+//! `main.rs` parses the command line; [`server::serve`] wires the database and the HTTP
+//! server; [`app`] builds the router from one module per feature:
+//! [`auth`], [`profiles`], [`conference`]. Shared pieces: [`error`], [`http`], [`state`], [`db`].
+
+pub mod audit;
+pub mod auth;
+pub mod cli;
+pub mod conference;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod http;
+pub mod profiles;
+pub mod server;
+pub mod state;
+pub mod telemetry;
+mod web;
+
+use std::sync::Arc;
+
+use axum::extract::{DefaultBodyLimit, MatchedPath};
+use axum::http::Request;
+use axum::routing::get;
+use axum::{Json, Router};
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub use state::{AppState, Settings};
+
+/// Largest request body accepted by any route.
+const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// The whole application: API routes, the OpenAPI document and the frontend.
+pub fn app(state: AppState) -> Router {
+    let (api_routes, api_doc) = api_router().split_for_parts();
+    let api_doc = Arc::new(api_doc);
+    api_routes
+        .route(
+            "/api/openapi.json",
+            get(move || async move { Json(api_doc.as_ref().clone()) }),
+        )
+        .fallback(web::serve_frontend)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                let route = request
+                    .extensions()
+                    .get::<MatchedPath>()
+                    .map(MatchedPath::as_str)
+                    .unwrap_or("fallback");
+                tracing::info_span!("http", method = %request.method(), route)
+            }),
+        )
+        .with_state(state)
+}
+
+/// Every documented route, with its OpenAPI description.
+pub fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(http::openapi::ApiDoc::openapi())
+        .routes(routes!(http::healthz))
+        .routes(routes!(http::readyz))
+        .merge(auth::router())
+        .merge(profiles::router())
+        .merge(conference::router())
+}

@@ -1,0 +1,202 @@
+//! Attendee profiles (organisation, cluster, country, sectors, languages, offers and
+//! seeks) and the sector taxonomy they draw from.
+
+mod countries;
+
+use axum::extract::State;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use sqlx::{PgExecutor, PgPool};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+pub use countries::is_country_code;
+
+use crate::auth::AuthUser;
+use crate::conference::text::{check_languages, LocalizedText};
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::http::AppJson;
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_my_profile, update_my_profile))
+        .routes(routes!(list_sectors))
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct Profile {
+    pub organisation: String,
+    pub cluster: String,
+    /// ISO 3166-1 alpha-2, e.g. `BE`.
+    pub country: Option<String>,
+    /// Sector codes from `GET /api/sectors`.
+    pub sectors: Vec<String>,
+    /// Spoken languages, ISO 639-1.
+    pub languages: Vec<String>,
+    pub offers: String,
+    pub seeks: String,
+    pub bio: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Sector {
+    pub code: String,
+    pub name: LocalizedText,
+}
+
+const MAX_SECTORS: usize = 10;
+
+impl Profile {
+    fn normalised(self) -> AppResult<Self> {
+        let short = |field: &str, value: String, max: usize| -> AppResult<String> {
+            let value = value.trim().to_owned();
+            if value.chars().count() > max {
+                return Err(AppError::field(
+                    field,
+                    format!("must be at most {max} characters"),
+                ));
+            }
+            Ok(value)
+        };
+        let country = self
+            .country
+            .map(|code| code.trim().to_uppercase())
+            .filter(|code| !code.is_empty());
+        if let Some(code) = &country {
+            if !is_country_code(code) {
+                return Err(AppError::field(
+                    "country",
+                    "must be an ISO 3166 country code such as BE",
+                ));
+            }
+        }
+        check_languages("languages", &self.languages)?;
+        if self.sectors.len() > MAX_SECTORS {
+            return Err(AppError::field(
+                "sectors",
+                format!("choose at most {MAX_SECTORS}"),
+            ));
+        }
+        Ok(Profile {
+            organisation: short("organisation", self.organisation, 200)?,
+            cluster: short("cluster", self.cluster, 200)?,
+            country,
+            sectors: self.sectors,
+            languages: self.languages,
+            offers: short("offers", self.offers, 2000)?,
+            seeks: short("seeks", self.seeks, 2000)?,
+            bio: short("bio", self.bio, 2000)?,
+        })
+    }
+}
+
+/// Creates the empty profile of a new account.
+pub async fn create_empty(db: impl PgExecutor<'_>, user_id: Uuid) -> AppResult<()> {
+    sqlx::query!(
+        "insert into profiles (user_id) values ($1) on conflict do nothing",
+        user_id
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Loads a person's profile.
+pub async fn load(db: &PgPool, user_id: Uuid) -> AppResult<Profile> {
+    let row = sqlx::query!(
+        r#"select organisation, cluster, country, languages, offers, seeks, bio,
+                  array(select sector_code from profile_sectors s where s.user_id = p.user_id order by sector_code)
+                      as "sectors!"
+           from profiles p where user_id = $1"#,
+        user_id
+    )
+    .fetch_optional(db)
+    .await?
+    .ok_or(AppError::NotFound("profile"))?;
+    Ok(Profile {
+        organisation: row.organisation,
+        cluster: row.cluster,
+        country: row.country,
+        sectors: row.sectors,
+        languages: row.languages,
+        offers: row.offers,
+        seeks: row.seeks,
+        bio: row.bio,
+    })
+}
+
+/// Saves a person's profile (one transaction: fields and sectors together).
+pub async fn save(db: &PgPool, user_id: Uuid, profile: Profile) -> AppResult<Profile> {
+    let profile = profile.normalised()?;
+    let mut tx = db.begin().await?;
+    sqlx::query!(
+        "insert into profiles (user_id, organisation, cluster, country, languages, offers, seeks, bio)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)
+         on conflict (user_id) do update set organisation = $2, cluster = $3, country = $4,
+             languages = $5, offers = $6, seeks = $7, bio = $8, updated_at = now()",
+        user_id,
+        profile.organisation,
+        profile.cluster,
+        profile.country,
+        &profile.languages,
+        profile.offers,
+        profile.seeks,
+        profile.bio
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!("delete from profile_sectors where user_id = $1", user_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query!(
+        "insert into profile_sectors (user_id, sector_code) select $1, unnest ($2::text[]) on conflict do nothing",
+        user_id,
+        &profile.sectors
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(|error| match &error {
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+            AppError::field("sectors", "contains an unknown sector")
+        }
+        _ => AppError::from(error),
+    })?;
+    tx.commit().await?;
+    load(db, user_id).await
+}
+
+/// The caller's profile.
+#[utoipa::path(get, path = "/api/me/profile", tag = "profiles",
+    responses((status = 200, body = Profile), (status = 401, body = ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub async fn get_my_profile(State(db): State<PgPool>, user: AuthUser) -> AppResult<Json<Profile>> {
+    Ok(Json(load(&db, user.id).await?))
+}
+
+/// Replaces the caller's profile.
+#[utoipa::path(put, path = "/api/me/profile", tag = "profiles", request_body = Profile,
+    responses((status = 200, body = Profile), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub async fn update_my_profile(
+    State(db): State<PgPool>,
+    user: AuthUser,
+    AppJson(profile): AppJson<Profile>,
+) -> AppResult<Json<Profile>> {
+    Ok(Json(save(&db, user.id, profile).await?))
+}
+
+/// The sector taxonomy, in display order.
+#[utoipa::path(get, path = "/api/sectors", tag = "profiles", responses((status = 200, body = [Sector])))]
+#[tracing::instrument(skip_all)]
+pub async fn list_sectors(State(db): State<PgPool>) -> AppResult<Json<Vec<Sector>>> {
+    let sectors = sqlx::query_as!(
+        Sector,
+        r#"select code, name as "name: LocalizedText" from sectors order by position"#
+    )
+    .fetch_all(&db)
+    .await?;
+    Ok(Json(sectors))
+}

@@ -1,0 +1,85 @@
+//! `viaduc serve`: opens the database, builds the state, serves until Ctrl-C or SIGTERM.
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use rand::RngCore;
+use secrecy::ExposeSecret;
+use sqlx::PgPool;
+use tokio::net::TcpListener;
+
+use crate::cli::ServeArgs;
+use crate::db::Database;
+use crate::state::{AppState, Settings};
+
+pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let database = Database::open(&args.database).await?;
+    let result = run(&args, &database.pool).await;
+    database.close().await?;
+    result
+}
+
+async fn run(args: &ServeArgs, db: &PgPool) -> anyhow::Result<()> {
+    let demo_logins = if args.demo {
+        Some(crate::demo::load(db).await?)
+    } else {
+        None
+    };
+    let jwt_secret = match &args.jwt_secret {
+        Some(secret) => secret.expose_secret().as_bytes().to_vec(),
+        None => stored_jwt_secret(db).await?,
+    };
+    let listener = TcpListener::bind(args.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.bind))?;
+    let bound = listener.local_addr()?;
+    let public_url = args
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{bound}"));
+    let settings = Settings {
+        secure_cookies: public_url.starts_with("https://"),
+        public_url: public_url.clone(),
+        trust_proxy: args.trust_proxy,
+    };
+    let app = crate::app(AppState::new(db.clone(), &jwt_secret, settings));
+    tracing::info!(%bound, %public_url, "Viaduc is listening");
+    if let Some(logins) = &demo_logins {
+        crate::demo::print_logins(logins, Some(&public_url));
+    }
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    tracing::info!("shutting down");
+    Ok(())
+}
+
+/// The access-token signing key: generated once, then read from the database.
+async fn stored_jwt_secret(db: &PgPool) -> anyhow::Result<Vec<u8>> {
+    let mut fresh = vec![0u8; 64];
+    rand::rngs::OsRng.fill_bytes(&mut fresh);
+    // Two nodes starting together race here: `on conflict do nothing` keeps the first one.
+    sqlx::query!(
+        "insert into app_secrets (name, value) values ('jwt', $1) on conflict (name) do nothing",
+        fresh
+    )
+    .execute(db)
+    .await?;
+    let stored = sqlx::query_scalar!("select value from app_secrets where name = 'jwt'")
+        .fetch_one(db)
+        .await?;
+    Ok(stored)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("installing the SIGTERM handler");
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = terminate.recv() => {}
+    }
+}

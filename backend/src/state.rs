@@ -1,0 +1,39 @@
+//! The state shared by every handler.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use sqlx::PgPool;
+
+use crate::auth::rate_limit::LoginLimiter;
+use crate::auth::tokens::TokenKeys;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub db: PgPool,
+    pub keys: Arc<TokenKeys>,
+    pub login_limiter: Arc<LoginLimiter>,
+    pub settings: Arc<Settings>,
+}
+
+/// Settings handlers need, derived from the command line.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The URL people reach the server at, e.g. `https://events.example.eu`.
+    pub public_url: String,
+    /// Mark cookies `Secure` (when served over https).
+    pub secure_cookies: bool,
+    /// Trust `X-Forwarded-For` from the reverse proxy.
+    pub trust_proxy: bool,
+}
+
+impl AppState {
+    pub fn new(db: PgPool, jwt_secret: &[u8], settings: Settings) -> Self {
+        AppState {
+            db,
+            keys: Arc::new(TokenKeys::new(jwt_secret)),
+            login_limiter: Arc::new(LoginLimiter::default()),
+            settings: Arc::new(settings),
+        }
+    }
+}
