@@ -33,6 +33,8 @@ pub enum AppError {
     /// A body or query that could not be parsed at all.
     #[error("{0}")]
     BadRequest(String),
+    #[error("the request body is too large")]
+    PayloadTooLarge,
     #[error("too many attempts, try again in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
     /// The database is unreachable; the client may retry.
@@ -89,6 +91,7 @@ impl AppError {
             AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             AppError::Validation { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "validation"),
             AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            AppError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             AppError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             AppError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             AppError::Database(_) | AppError::Internal(_) => {

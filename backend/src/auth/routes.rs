@@ -71,10 +71,11 @@ pub async fn find_me(db: &PgPool, user_id: Uuid) -> AppResult<Me> {
 pub async fn signup(
     State(state): State<AppState>,
     jar: CookieJar,
-    AppJson(request): AppJson<SignupRequest>,
+    AppJson(mut request): AppJson<SignupRequest>,
 ) -> AppResult<(StatusCode, CookieJar, Json<Me>)> {
+    request.email = normalise_email(&request.email);
     request.validate()?;
-    let email = normalise_email(&request.email);
+    let email = request.email.clone();
     password::check_policy(&request.password, &email)?;
     let display_name = request.display_name.trim().to_owned();
     let password_hash = password::hash(request.password).await?;

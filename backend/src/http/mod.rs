@@ -23,6 +23,7 @@ impl From<JsonRejection> for AppError {
                 message: error.body_text(),
                 fields: Default::default(),
             },
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge,
             other => AppError::BadRequest(other.body_text()),
         }
     }

@@ -1,0 +1,301 @@
+//! Sign-up, login, logout, tokens, refresh rotation and rate limits.
+
+use axum::http::StatusCode;
+use serde_json::json;
+use sqlx::PgPool;
+use uuid::Uuid;
+use viaduc::auth::tokens::Claims;
+
+use crate::helpers::{state, Client, PASSWORD};
+
+#[sqlx::test(migrations = "../migrations")]
+async fn signup_login_me_logout(db: PgPool) {
+    let state = state(db);
+    let mut anna = Client::new(&state);
+    let id = anna.signup("  Anna@Cluster.EU ", "Anna Janssens").await;
+
+    let me = anna.get("/api/me").await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert_eq!(me.body["email"], "anna@cluster.eu");
+    assert_eq!(me.body["id"], id);
+    assert_eq!(me.body["memberships"], json!([]));
+
+    let mut other_browser = Client::new(&state);
+    let login = other_browser
+        .post(
+            "/api/auth/login",
+            json!({"email": "ANNA@cluster.eu", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::OK);
+    let set_cookies: Vec<_> = login
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    assert!(set_cookies.iter().any(|c| c.starts_with("viaduc_access=")
+        && c.contains("HttpOnly")
+        && c.contains("SameSite=Lax")));
+    assert!(set_cookies
+        .iter()
+        .any(|c| c.starts_with("viaduc_refresh=") && c.contains("Path=/api/auth")));
+
+    let logout = other_browser
+        .request(axum::http::Method::POST, "/api/auth/logout", None)
+        .await;
+    assert_eq!(logout.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        other_browser.get("/api/me").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    // Logging out in one browser does not log out the other.
+    assert_eq!(anna.get("/api/me").await.status, StatusCode::OK);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn signup_rules(db: PgPool) {
+    let state = state(db);
+    let mut client = Client::new(&state);
+    client.signup("anna@cluster.eu", "Anna").await;
+
+    let duplicate = client
+        .post(
+            "/api/auth/signup",
+            json!({"email": "ANNA@cluster.eu", "password": PASSWORD, "display_name": "A"}),
+        )
+        .await;
+    assert_eq!(duplicate.status, StatusCode::CONFLICT);
+    assert_eq!(duplicate.body["error"]["code"], "conflict");
+
+    let short = client
+        .post(
+            "/api/auth/signup",
+            json!({"email": "b@cluster.eu", "password": "short", "display_name": "B"}),
+        )
+        .await;
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        short.body["error"]["fields"]["password"],
+        "must be at least 10 characters"
+    );
+
+    let common = client
+        .post(
+            "/api/auth/signup",
+            json!({"email": "b@cluster.eu", "password": "Password123", "display_name": "B"}),
+        )
+        .await;
+    assert_eq!(
+        common.body["error"]["fields"]["password"],
+        "is too common, choose another"
+    );
+
+    let bad_email = client
+        .post(
+            "/api/auth/signup",
+            json!({"email": "not-an-email", "password": PASSWORD, "display_name": "B"}),
+        )
+        .await;
+    assert_eq!(bad_email.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad_email.body["error"]["fields"]["email"].is_string());
+
+    let malformed = client
+        .send(
+            axum::http::Request::post("/api/auth/signup")
+                .header("content-type", "application/json")
+                .body(axum::body::Body::from("{not json"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
+    assert_eq!(malformed.body["error"]["code"], "bad_request");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn wrong_password_and_unknown_account_look_the_same(db: PgPool) {
+    let state = state(db);
+    let mut client = Client::new(&state);
+    client.signup("anna@cluster.eu", "Anna").await;
+    let mut stranger = Client::new(&state);
+    let wrong = stranger
+        .post(
+            "/api/auth/login",
+            json!({"email": "anna@cluster.eu", "password": "not-the-password"}),
+        )
+        .await;
+    let unknown = stranger
+        .post(
+            "/api/auth/login",
+            json!({"email": "nobody@cluster.eu", "password": "not-the-password"}),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong.body, unknown.body);
+    assert_eq!(wrong.body["error"]["code"], "invalid_credentials");
+    assert!(stranger.cookie("viaduc_access").is_none());
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn login_attempts_are_rate_limited_per_account(db: PgPool) {
+    let state = state(db);
+    Client::new(&state).signup("anna@cluster.eu", "Anna").await;
+    let mut attacker = Client::new(&state);
+    for _ in 0..5 {
+        let reply = attacker
+            .post(
+                "/api/auth/login",
+                json!({"email": "anna@cluster.eu", "password": "guess-guess-guess"}),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    }
+    let limited = attacker
+        .post(
+            "/api/auth/login",
+            json!({"email": "anna@cluster.eu", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(limited.body["error"]["code"], "rate_limited");
+    assert!(limited.headers.get("retry-after").is_some());
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn login_attempts_are_rate_limited_per_address(db: PgPool) {
+    let state = state(db);
+    let mut attacker = Client::new(&state);
+    // 60 attempts a minute per address: the budget refills one per second, so a fast run of
+    // attempts across many accounts hits the limit shortly after the 60th.
+    let mut refused_at = None;
+    for attempt in 0..120 {
+        let email = format!("person{attempt}@cluster.eu");
+        let reply = attacker
+            .post(
+                "/api/auth/login",
+                json!({"email": email, "password": "guess-guess-guess"}),
+            )
+            .await;
+        if reply.status == StatusCode::TOO_MANY_REQUESTS {
+            refused_at = Some(attempt);
+            break;
+        }
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    }
+    let refused_at = refused_at.expect("the address was never limited");
+    assert!(
+        (60..100).contains(&refused_at),
+        "limited after {refused_at} attempts"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn expired_tampered_and_foreign_tokens_are_refused(db: PgPool) {
+    let state = state(db);
+    let mut anna = Client::new(&state);
+    let id: Uuid = anna
+        .signup("anna@cluster.eu", "Anna")
+        .await
+        .parse()
+        .unwrap();
+    let now = chrono::Utc::now().timestamp();
+    let claims = |iat: i64, exp: i64, aud: &str| Claims {
+        sub: id,
+        sid: Uuid::new_v4(),
+        aud: aud.into(),
+        iss: "viaduc".into(),
+        iat,
+        exp,
+    };
+    let bearer = |token: String| {
+        axum::http::Request::get("/api/me")
+            .header("authorization", format!("Bearer {token}"))
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+    let mut api_client = Client::new(&state);
+
+    let valid = state.keys.sign(&claims(now, now + 600, "viaduc")).unwrap();
+    assert_eq!(
+        api_client.send(bearer(valid.clone())).await.status,
+        StatusCode::OK
+    );
+
+    let expired = state
+        .keys
+        .sign(&claims(now - 3600, now - 60, "viaduc"))
+        .unwrap();
+    assert_eq!(
+        api_client.send(bearer(expired)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    let wrong_audience = state
+        .keys
+        .sign(&claims(now, now + 600, "elsewhere"))
+        .unwrap();
+    assert_eq!(
+        api_client.send(bearer(wrong_audience)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    let (head, _) = valid.rsplit_once('.').unwrap();
+    let tampered = format!("{head}.{}", "A".repeat(43));
+    assert_eq!(
+        api_client.send(bearer(tampered)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    let foreign = viaduc::auth::tokens::TokenKeys::new(b"some other deployment's secret")
+        .sign(&claims(now, now + 600, "viaduc"))
+        .unwrap();
+    let reply = api_client.send(bearer(foreign)).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(reply.body["error"]["code"], "unauthorized");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn refresh_rotates_and_reuse_revokes_the_login(db: PgPool) {
+    let state = state(db);
+    let mut anna = Client::new(&state);
+    anna.signup("anna@cluster.eu", "Anna").await;
+    let first_refresh = anna.cookie("viaduc_refresh").unwrap();
+
+    let refreshed = anna
+        .request(axum::http::Method::POST, "/api/auth/refresh", None)
+        .await;
+    assert_eq!(refreshed.status, StatusCode::OK);
+    assert_eq!(refreshed.body["email"], "anna@cluster.eu");
+    let second_refresh = anna.cookie("viaduc_refresh").unwrap();
+    assert_ne!(first_refresh, second_refresh);
+
+    // A thief replays the first (already used) token: refused, and the login is revoked.
+    let mut thief = Client::new(&state);
+    thief.cookies.push(("viaduc_refresh".into(), first_refresh));
+    let replay = thief
+        .request(axum::http::Method::POST, "/api/auth/refresh", None)
+        .await;
+    assert_eq!(replay.status, StatusCode::UNAUTHORIZED);
+
+    // So the legitimate holder's newest token no longer works either.
+    let after = anna
+        .request(axum::http::Method::POST, "/api/auth/refresh", None)
+        .await;
+    assert_eq!(after.status, StatusCode::UNAUTHORIZED);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn logout_revokes_the_refresh_token(db: PgPool) {
+    let state = state(db);
+    let mut anna = Client::new(&state);
+    anna.signup("anna@cluster.eu", "Anna").await;
+    let refresh = anna.cookie("viaduc_refresh").unwrap();
+    anna.request(axum::http::Method::POST, "/api/auth/logout", None)
+        .await;
+    let mut replay = Client::new(&state);
+    replay.cookies.push(("viaduc_refresh".into(), refresh));
+    let reply = replay
+        .request(axum::http::Method::POST, "/api/auth/refresh", None)
+        .await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+}

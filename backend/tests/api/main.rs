@@ -1,0 +1,10 @@
+//! API tests: the real router against a fresh PostgreSQL database per test.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+mod agenda;
+mod auth;
+mod helpers;
+mod openapi;
+mod profiles;
+mod roles;

@@ -1,0 +1,78 @@
+//! Profiles and the sector taxonomy.
+
+use axum::http::StatusCode;
+use serde_json::json;
+use sqlx::PgPool;
+
+use crate::helpers::{state, Client};
+
+#[sqlx::test(migrations = "../migrations")]
+async fn edit_own_profile(db: PgPool) {
+    let state = state(db);
+    let mut anna = Client::new(&state);
+    anna.signup("anna@cluster.eu", "Anna").await;
+    let empty = anna.get("/api/me/profile").await;
+    assert_eq!(empty.body["organisation"], "");
+    assert_eq!(empty.body["country"], json!(null));
+
+    let profile = json!({
+        "organisation": " Flanders Design Cluster ", "cluster": "Materials & Design", "country": "be",
+        "sectors": ["textiles", "design"], "languages": ["nl", "fr", "en"],
+        "offers": "Design coaching", "seeks": "French textile partners", "bio": "Product developer."
+    });
+    let saved = anna.put("/api/me/profile", profile).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
+    assert_eq!(saved.body["organisation"], "Flanders Design Cluster");
+    assert_eq!(saved.body["country"], "BE");
+    assert_eq!(saved.body["sectors"], json!(["design", "textiles"]));
+    assert_eq!(anna.get("/api/me/profile").await.body, saved.body);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn profile_validation(db: PgPool) {
+    let state = state(db);
+    let mut anna = Client::new(&state);
+    anna.signup("anna@cluster.eu", "Anna").await;
+    let base = json!({"organisation": "", "cluster": "", "country": null, "sectors": [], "languages": [],
+                      "offers": "", "seeks": "", "bio": ""});
+    let cases = [
+        ("country", json!("UK")),
+        ("sectors", json!(["rocket_science"])),
+        ("languages", json!(["english"])),
+        ("bio", json!("x".repeat(2001))),
+    ];
+    for (field, value) in cases {
+        let mut body = base.clone();
+        body[field] = value;
+        let reply = anna.put("/api/me/profile", body).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}: {}",
+            reply.text
+        );
+        assert!(
+            reply.body["error"]["fields"][field].is_string(),
+            "{field}: {}",
+            reply.text
+        );
+    }
+    // Nothing was half-written by the refused updates.
+    assert_eq!(anna.get("/api/me/profile").await.body["sectors"], json!([]));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn sectors_are_localised(db: PgPool) {
+    let state = state(db);
+    let mut anna = Client::new(&state);
+    anna.signup("anna@cluster.eu", "Anna").await;
+    let sectors = anna.get("/api/sectors").await.body;
+    let textiles = sectors
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["code"] == "textiles")
+        .unwrap();
+    assert_eq!(textiles["name"]["nl"], "Textiel en mode");
+    assert_eq!(textiles["name"]["de"], "Textil und Mode");
+}

@@ -1,0 +1,179 @@
+//! The role matrix: who may read and change what in a conference.
+
+use axum::http::StatusCode;
+use serde_json::json;
+use sqlx::PgPool;
+
+use crate::helpers::{conference_with_organiser, session_body, state, Client};
+
+#[sqlx::test(migrations = "../migrations")]
+async fn attendees_read_organisers_write(db: PgPool) {
+    let state = state(db);
+    let mut organiser = conference_with_organiser(&state).await;
+    let mut attendee = Client::new(&state);
+    let attendee_id = attendee.signup("anna@cluster.eu", "Anna").await;
+
+    // Before joining: the conference is visible, with no role.
+    let before = attendee.get("/api/conferences/ecc").await;
+    assert_eq!(before.body["my_role"], json!(null));
+    let joined = attendee.post("/api/conferences/ecc/join", json!({})).await;
+    assert_eq!(joined.body["my_role"], "attendee");
+
+    let created = organiser
+        .post("/api/conferences/ecc/sessions", session_body())
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let session = format!(
+        "/api/conferences/ecc/sessions/{}",
+        created.body["id"].as_str().unwrap()
+    );
+
+    // Attendees read the agenda...
+    assert_eq!(
+        attendee
+            .get("/api/conferences/ecc/sessions")
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(attendee.get(&session).await.status, StatusCode::OK);
+    // ...but cannot change it, nor the conference, nor see the member list.
+    let forbidden = [
+        attendee
+            .post("/api/conferences/ecc/sessions", session_body())
+            .await,
+        attendee.put(&session, session_body()).await,
+        attendee.delete(&session).await,
+        attendee.put(&format!("{session}/people"), json!([])).await,
+        attendee.get("/api/conferences/ecc/members").await,
+        attendee
+            .put(
+                &format!("/api/conferences/ecc/members/{attendee_id}"),
+                json!({"role": "organiser"}),
+            )
+            .await,
+        attendee
+            .put(
+                "/api/conferences/ecc",
+                json!({"title": {"en": "Mine"}, "starts_on": "2026-12-08",
+                "ends_on": "2026-12-10", "time_zone": "Europe/Brussels", "languages": ["en"]}),
+            )
+            .await,
+        attendee
+            .post(
+                "/api/conferences",
+                json!({"slug": "mine", "title": {"en": "Mine"}, "starts_on": "2026-12-08",
+                "ends_on": "2026-12-10", "time_zone": "Europe/Brussels", "languages": ["en"]}),
+            )
+            .await,
+    ];
+    for reply in forbidden {
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.text);
+        assert_eq!(reply.body["error"]["code"], "forbidden");
+    }
+
+    // Anonymous callers get 401 everywhere but the health checks.
+    let mut anonymous = Client::new(&state);
+    assert_eq!(
+        anonymous.get("/api/conferences/ecc/sessions").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(anonymous.get("/healthz").await.status, StatusCode::OK);
+    assert_eq!(anonymous.get("/readyz").await.status, StatusCode::OK);
+
+    // The organiser promotes the attendee to moderator: still no agenda editing.
+    let promoted = organiser
+        .put(
+            &format!("/api/conferences/ecc/members/{attendee_id}"),
+            json!({"role": "moderator"}),
+        )
+        .await;
+    assert_eq!(promoted.body["role"], "moderator");
+    assert_eq!(
+        attendee.delete(&session).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        organiser.delete(&session).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(organiser.get(&session).await.status, StatusCode::NOT_FOUND);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_last_organiser_cannot_be_demoted(db: PgPool) {
+    let state = state(db);
+    let mut organiser = conference_with_organiser(&state).await;
+    let me = organiser.get("/api/me").await;
+    let id = me.body["id"].as_str().unwrap();
+    // Platform organisers may manage any conference, so use an ordinary organiser.
+    sqlx::query("update users set is_platform_organiser = false")
+        .execute(&state.db)
+        .await
+        .unwrap();
+    let reply = organiser
+        .put(
+            &format!("/api/conferences/ecc/members/{id}"),
+            json!({"role": "attendee"}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.text);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn invite_only_sessions_are_hidden_from_the_uninvited(db: PgPool) {
+    let state = state(db);
+    let mut organiser = conference_with_organiser(&state).await;
+    let mut guest = Client::new(&state);
+    let guest_id = guest.signup("ceo@cluster.eu", "CEO").await;
+    guest.post("/api/conferences/ecc/join", json!({})).await;
+    let mut other = Client::new(&state);
+    other.signup("anna@cluster.eu", "Anna").await;
+    other.post("/api/conferences/ecc/join", json!({})).await;
+
+    let mut closed = session_body();
+    closed["visibility"] = json!("invite_only");
+    closed["title"] = json!({"en": "CEO round-table"});
+    let created = organiser
+        .post("/api/conferences/ecc/sessions", closed)
+        .await;
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    let people = organiser
+        .put(
+            &format!("/api/conferences/ecc/sessions/{id}/people"),
+            json!([{"user_id": guest_id, "role": "guest"}]),
+        )
+        .await;
+    assert_eq!(people.status, StatusCode::OK, "{}", people.text);
+    assert_eq!(people.body["people"][0]["display_name"], "CEO");
+
+    assert_eq!(
+        guest
+            .get("/api/conferences/ecc/sessions")
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        other.get("/api/conferences/ecc/sessions").await.body,
+        json!([])
+    );
+    let hidden = other
+        .get(&format!("/api/conferences/ecc/sessions/{id}"))
+        .await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    let bookmark = other
+        .request(
+            axum::http::Method::PUT,
+            &format!("/api/conferences/ecc/sessions/{id}/bookmark"),
+            None,
+        )
+        .await;
+    assert_eq!(bookmark.status, StatusCode::NOT_FOUND);
+}
