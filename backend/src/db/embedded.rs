@@ -52,6 +52,9 @@ impl EmbeddedPostgres {
                 nix::unistd::chown(dir.as_path(), Some(user.uid), Some(user.gid))?;
             }
         }
+        if let Some(user) = &run_as {
+            check_reachable_by(user, &cluster_dir).await?;
+        }
         let server = EmbeddedPostgres {
             bin_dir,
             cluster_dir,
@@ -250,6 +253,28 @@ pub fn find_server_binaries() -> anyhow::Result<PathBuf> {
              `apt-get install postgresql`, or point Viaduc at a server with DATABASE_URL"
         ),
     }
+}
+
+/// Fails clearly when `user` cannot write `dir`, typically because a parent directory such
+/// as `/root` is closed to other users.
+async fn check_reachable_by(user: &User, dir: &Path) -> anyhow::Result<()> {
+    let reachable = Command::new("test")
+        .arg("-w")
+        .arg(dir)
+        .uid(user.uid.as_raw())
+        .gid(user.gid.as_raw())
+        .status()
+        .await
+        .is_ok_and(|status| status.success());
+    if !reachable {
+        bail!(
+            "the `{}` user, which runs the embedded PostgreSQL, cannot reach {}: a parent directory \
+             is closed to other users. Choose a --data-dir (VIADUC_DATA_DIR) such as /var/lib/viaduc",
+            user.name,
+            dir.display()
+        );
+    }
+    Ok(())
 }
 
 /// The account the server runs as when Viaduc runs as root; `None` otherwise.
