@@ -40,14 +40,18 @@ impl From<QueryRejection> for AppError {
     }
 }
 
-/// `Path` whose rejection is an [`AppError`] (e.g. a malformed id is a 400 with our body).
+/// `Path` whose rejection is an [`AppError`]: a malformed id names nothing, so it is a 404
+/// like any other unknown address.
 #[derive(Debug, FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(AppError))]
 pub struct AppPath<T>(pub T);
 
 impl From<PathRejection> for AppError {
     fn from(rejection: PathRejection) -> Self {
-        AppError::BadRequest(rejection.body_text())
+        match rejection {
+            PathRejection::FailedToDeserializePathParams(_) => AppError::NotFound("resource"),
+            other => AppError::Internal(anyhow::anyhow!("path extraction: {}", other.body_text())),
+        }
     }
 }
 

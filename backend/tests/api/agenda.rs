@@ -70,8 +70,8 @@ async fn session_validation_errors(db: PgPool) {
     let bad_id = organiser
         .get("/api/conferences/ecc/sessions/not-a-uuid")
         .await;
-    assert_eq!(bad_id.status, StatusCode::BAD_REQUEST);
-    assert_eq!(bad_id.body["error"]["code"], "bad_request");
+    assert_eq!(bad_id.status, StatusCode::NOT_FOUND);
+    assert_eq!(bad_id.body["error"]["code"], "not_found");
 
     // None of the refused requests left a session behind.
     assert_eq!(
