@@ -45,11 +45,13 @@ ensure_node() {
   }
 }
 
-# npm ci when node_modules is missing or older than the lock file.
+# Installs the locked npm packages when node_modules is missing or older than the lock file.
+# `npm install` rather than `npm ci`: registries that do not carry every platform's optional
+# packages (rollup's, for instance) leave them out of the lock, and `npm ci` then refuses it.
 npm_install() {
   local dir=$1
   if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
-    (cd "$dir" && npm ci --no-audit --no-fund)
+    (cd "$dir" && npm install --no-audit --no-fund)
   fi
 }
 

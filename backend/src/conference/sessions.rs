@@ -332,26 +332,7 @@ pub async fn create_session(
     let input = input.normalised(&db, access.conference_id).await?;
     let id = Uuid::new_v4();
     let mut tx = db.begin().await?;
-    sqlx::query!(
-        "insert into sessions (id, conference_id, kind, title, description, starts_at, ends_at, capacity,
-                               languages, stream_url, visibility, venue_city, venue_address)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-        id,
-        access.conference_id,
-        input.kind as SessionKind,
-        &input.title as _,
-        &input.description as _,
-        input.starts_at,
-        input.ends_at,
-        input.capacity,
-        &input.languages,
-        input.stream_url,
-        input.visibility as Visibility,
-        input.venue.as_ref().map(|venue| venue.city.clone()),
-        input.venue.as_ref().map(|venue| venue.address.clone()),
-    )
-    .execute(&mut *tx)
-    .await?;
+    write_session(&mut tx, access.conference_id, id, &input).await?;
     crate::audit::record(
         &mut *tx,
         access.conference_id,
@@ -382,13 +363,50 @@ pub async fn update_session(
     access.require(ConferenceRole::Organiser)?;
     let input = input.normalised(&db, access.conference_id).await?;
     let mut tx = db.begin().await?;
-    let updated = sqlx::query!(
-        "update sessions set kind = $3, title = $4, description = $5, starts_at = $6, ends_at = $7,
-                capacity = $8, languages = $9, stream_url = $10, visibility = $11, venue_city = $12,
-                venue_address = $13, updated_at = now()
-         where id = $1 and conference_id = $2",
-        id,
+    lock_session(&mut tx, access.conference_id, id).await?;
+    write_session(&mut tx, access.conference_id, id, &input).await?;
+    crate::audit::record(
+        &mut *tx,
         access.conference_id,
+        access.user.id,
+        "session.update",
+        serde_json::json!({"session_id": id}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(fetch_session(&db, &access, id).await?))
+}
+
+/// Locks a session row for the rest of the transaction (serialising concurrent edits);
+/// `NotFound` when the conference has no such session.
+async fn lock_session(tx: &mut sqlx::PgConnection, conference_id: Uuid, id: Uuid) -> AppResult<()> {
+    sqlx::query_scalar!(
+        "select id from sessions where id = $1 and conference_id = $2 for update",
+        id,
+        conference_id
+    )
+    .fetch_optional(tx)
+    .await?
+    .ok_or(AppError::NotFound("session"))?;
+    Ok(())
+}
+
+/// Inserts a session, or replaces every field of the existing one with that id.
+async fn write_session(
+    tx: &mut sqlx::PgConnection,
+    conference_id: Uuid,
+    id: Uuid,
+    input: &SessionInput,
+) -> AppResult<()> {
+    sqlx::query!(
+        "insert into sessions (id, conference_id, kind, title, description, starts_at, ends_at, capacity,
+                               languages, stream_url, visibility, venue_city, venue_address)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         on conflict (id) do update set kind = $3, title = $4, description = $5, starts_at = $6,
+             ends_at = $7, capacity = $8, languages = $9, stream_url = $10, visibility = $11,
+             venue_city = $12, venue_address = $13, updated_at = now()",
+        id,
+        conference_id,
         input.kind as SessionKind,
         &input.title as _,
         &input.description as _,
@@ -401,21 +419,9 @@ pub async fn update_session(
         input.venue.as_ref().map(|venue| venue.city.clone()),
         input.venue.as_ref().map(|venue| venue.address.clone()),
     )
-    .execute(&mut *tx)
+    .execute(tx)
     .await?;
-    if updated.rows_affected() == 0 {
-        return Err(AppError::NotFound("session"));
-    }
-    crate::audit::record(
-        &mut *tx,
-        access.conference_id,
-        access.user.id,
-        "session.update",
-        serde_json::json!({"session_id": id}),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Json(fetch_session(&db, &access, id).await?))
+    Ok(())
 }
 
 /// Removes a session from the agenda. Organisers only.
@@ -488,15 +494,7 @@ pub async fn set_people(
         return Err(AppError::field("people", "lists a person twice"));
     }
     let mut tx = db.begin().await?;
-    // Locking the session row serialises concurrent edits of its people.
-    sqlx::query_scalar!(
-        "select id from sessions where id = $1 and conference_id = $2 for update",
-        id,
-        access.conference_id
-    )
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(AppError::NotFound("session"))?;
+    lock_session(&mut tx, access.conference_id, id).await?;
     let members = sqlx::query_scalar!(
         r#"select count(*) as "count!" from conference_members where conference_id = $1 and user_id = any ($2)"#,
         access.conference_id,
