@@ -12,6 +12,9 @@ use crate::cli::ServeArgs;
 use crate::db::Database;
 use crate::state::{AppState, Settings};
 
+/// HS256 keys shorter than the hash output weaken it.
+const MIN_JWT_SECRET_BYTES: usize = 32;
+
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let database = Database::open(&args.database).await?;
     let result = run(&args, &database.pool).await;
@@ -25,8 +28,17 @@ async fn run(args: &ServeArgs, db: &PgPool) -> anyhow::Result<()> {
     } else {
         None
     };
-    let jwt_secret = match &args.jwt_secret {
-        Some(secret) => secret.expose_secret().as_bytes().to_vec(),
+    // An empty value (e.g. `VIADUC_JWT_SECRET=` in an env file) means "not given".
+    let given_secret = args
+        .jwt_secret
+        .as_ref()
+        .map(|secret| secret.expose_secret().as_bytes().to_vec())
+        .filter(|secret| !secret.is_empty());
+    let jwt_secret = match given_secret {
+        Some(secret) if secret.len() < MIN_JWT_SECRET_BYTES => {
+            anyhow::bail!("VIADUC_JWT_SECRET must be at least {MIN_JWT_SECRET_BYTES} bytes long")
+        }
+        Some(secret) => secret,
         None => stored_jwt_secret(db).await?,
     };
     let listener = TcpListener::bind(args.bind)

@@ -49,6 +49,15 @@ async fn embedded_postgres_starts_serves_and_stops() {
         .unwrap();
     assert_eq!(sectors, 20);
     connection.close().await.unwrap();
+
+    // A second process (say `viaduc admin` beside `viaduc serve`) shares the running server
+    // and leaves it running when it finishes.
+    let second = EmbeddedPostgres::start(data_dir.path())
+        .await
+        .expect("shared start");
+    second.stop().await.expect("a shared stop is a no-op");
+    assert!(server.is_running().await, "the owner's server is still up");
+
     let options = server.connect_options();
     server.stop().await.expect("stop again");
     assert!(

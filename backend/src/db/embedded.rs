@@ -27,6 +27,9 @@ pub struct EmbeddedPostgres {
     cluster_dir: PathBuf,
     socket_dir: PathBuf,
     run_as: Option<User>,
+    /// False when another Viaduc process had already started this cluster (say, `serve`
+    /// while `viaduc admin` runs): we must then leave it running when we finish.
+    owned: bool,
     stopped: bool,
 }
 
@@ -55,11 +58,12 @@ impl EmbeddedPostgres {
         if let Some(user) = &run_as {
             check_reachable_by(user, &cluster_dir).await?;
         }
-        let server = EmbeddedPostgres {
+        let mut server = EmbeddedPostgres {
             bin_dir,
             cluster_dir,
             socket_dir,
             run_as,
+            owned: true,
             stopped: false,
         };
         if !server.cluster_dir.join("PG_VERSION").exists() {
@@ -80,7 +84,8 @@ impl EmbeddedPostgres {
                 .await?;
         }
         if server.is_running().await {
-            tracing::info!("the embedded PostgreSQL is already running; reusing it");
+            tracing::info!("the embedded PostgreSQL is already running; sharing it");
+            server.owned = false;
         } else {
             server.pg_ctl_start().await?;
         }
@@ -94,9 +99,13 @@ impl EmbeddedPostgres {
         self.admin_options().database(DATABASE)
     }
 
-    /// Stops the server (fast shutdown: clients are disconnected, data is flushed).
+    /// Stops the server (fast shutdown: clients are disconnected, data is flushed), unless
+    /// another process started it.
     pub async fn stop(mut self) -> anyhow::Result<()> {
         self.stopped = true;
+        if !self.owned {
+            return Ok(());
+        }
         self.run("pg_ctl", &self.stop_args()).await?;
         tracing::info!("embedded PostgreSQL stopped");
         Ok(())
@@ -207,7 +216,7 @@ impl EmbeddedPostgres {
 
 impl Drop for EmbeddedPostgres {
     fn drop(&mut self) {
-        if self.stopped {
+        if self.stopped || !self.owned {
             return;
         }
         // Last resort on an error path: never leave a server running behind us.
