@@ -19,7 +19,7 @@ apt_install() {
 # the newest /usr/lib/postgresql/<version>/bin, else wherever pg_ctl is on PATH.
 pg_bin() {
   local dir
-  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  dir=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
   if [ -n "$dir" ] && [ -x "$dir/pg_ctl" ]; then
     echo "$dir"
   elif command -v pg_ctl >/dev/null 2>&1; then
@@ -39,10 +39,10 @@ ensure_postgres_binaries() {
 }
 
 ensure_node() {
-  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || {
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     echo "Node.js 20.19+ and npm are needed: https://nodejs.org or 'apt-get install nodejs npm'" >&2
     exit 1
-  }
+  fi
 }
 
 # Installs the locked npm packages when node_modules is missing or older than the lock file.
