@@ -60,6 +60,10 @@ pub struct ServeArgs {
     /// Trust the right-most `X-Forwarded-For` entry as the client address (behind a proxy).
     #[arg(long, env = "VIADUC_TRUST_PROXY", default_value_t = false)]
     pub trust_proxy: bool,
+    /// More origins allowed to open `/ws` besides the public URL's (comma-separated, e.g.
+    /// the Vite dev server `http://localhost:5173`).
+    #[arg(long, env = "VIADUC_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub allowed_origins: Vec<String>,
     /// Load the demo conference before serving.
     #[arg(long, env = "VIADUC_DEMO", default_value_t = false)]
     pub demo: bool,

@@ -2,7 +2,7 @@
 //!
 //! `main.rs` parses the command line; [`server::serve`] wires the database and the HTTP
 //! server; [`app`] builds the router from one module per feature:
-//! [`auth`], [`profiles`], [`conference`]. Shared pieces: [`error`], [`http`], [`state`], [`db`].
+//! [`auth`], [`profiles`], [`conference`], [`realtime`]. Shared pieces: [`error`], [`http`], [`state`], [`db`].
 
 pub mod audit;
 pub mod auth;
@@ -13,6 +13,7 @@ pub mod demo;
 pub mod error;
 pub mod http;
 pub mod profiles;
+pub mod realtime;
 pub mod server;
 pub mod state;
 pub mod telemetry;
@@ -66,4 +67,5 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(auth::router())
         .merge(profiles::router())
         .merge(conference::router())
+        .merge(realtime::router())
 }

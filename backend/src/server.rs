@@ -54,7 +54,9 @@ async fn run(args: &ServeArgs, db: &PgPool) -> anyhow::Result<()> {
         public_url: public_url.clone(),
         trust_proxy: args.trust_proxy,
     };
-    let app = crate::app(AppState::new(db.clone(), &jwt_secret, settings));
+    let mut state = AppState::new(db.clone(), &jwt_secret, settings);
+    state.realtime.allow_origins(&args.allowed_origins);
+    let app = crate::app(state);
     tracing::info!(%bound, %public_url, "Viaduc is listening");
     if let Some(logins) = &demo_logins {
         crate::demo::print_logins(logins, Some(&public_url));

@@ -7,6 +7,7 @@ use sqlx::PgPool;
 
 use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::tokens::TokenKeys;
+use crate::realtime::Realtime;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -14,6 +15,7 @@ pub struct AppState {
     pub keys: Arc<TokenKeys>,
     pub login_limiter: Arc<LoginLimiter>,
     pub settings: Arc<Settings>,
+    pub realtime: Realtime,
 }
 
 /// Settings handlers need, derived from the command line.
@@ -28,8 +30,10 @@ pub struct Settings {
 }
 
 impl AppState {
+    /// Builds the state and starts the real-time background tasks (needs a Tokio runtime).
     pub fn new(db: PgPool, jwt_secret: &[u8], settings: Settings) -> Self {
         AppState {
+            realtime: Realtime::start(db.clone(), &settings),
             db,
             keys: Arc::new(TokenKeys::new(jwt_secret)),
             login_limiter: Arc::new(LoginLimiter::default()),

@@ -1,0 +1,178 @@
+//! The durable per-room event log (`rooms`, `room_events`): appending inside the
+//! transaction that makes the change, publishing after commit, and reading it back for
+//! replay and cross-node forwarding.
+
+use serde_json::Value;
+use sqlx::{PgConnection, PgExecutor, PgPool, Postgres, Transaction};
+use uuid::Uuid;
+
+use super::hub::Hub;
+use super::room::RoomId;
+use crate::error::AppResult;
+
+/// One event written to the log.
+#[derive(Debug, Clone)]
+pub struct LoggedEvent {
+    pub room: RoomId,
+    pub seq: i64,
+    pub name: String,
+    pub data: Value,
+}
+
+/// A write transaction that may append room events; they are broadcast only once the
+/// transaction has committed (nobody sees what is not durable).
+pub struct EventTx {
+    tx: Transaction<'static, Postgres>,
+    appended: Vec<LoggedEvent>,
+}
+
+impl EventTx {
+    pub async fn begin(db: &PgPool) -> AppResult<Self> {
+        Ok(EventTx {
+            tx: db.begin().await?,
+            appended: Vec::new(),
+        })
+    }
+
+    /// The connection, for the change itself.
+    pub fn conn(&mut self) -> &mut PgConnection {
+        &mut self.tx
+    }
+
+    /// Appends an event to `room` and returns its seq. Bumping `rooms.last_seq` locks the
+    /// room's row until commit, so seqs are gapless and follow commit order.
+    pub async fn append(&mut self, room: RoomId, name: &str, data: Value) -> AppResult<i64> {
+        let seq = sqlx::query_scalar!(
+            r#"with head as (
+                   insert into rooms (id, last_seq) values ($1, 1)
+                   on conflict (id) do update set last_seq = rooms.last_seq + 1
+                   returning last_seq)
+               insert into room_events (room_id, seq, name, data)
+               select $1, last_seq, $2, $3 from head
+               returning seq"#,
+            room.to_string(),
+            name,
+            data
+        )
+        .fetch_one(&mut *self.tx)
+        .await?;
+        self.appended.push(LoggedEvent {
+            room,
+            seq,
+            name: name.to_owned(),
+            data,
+        });
+        Ok(seq)
+    }
+
+    /// Commits, then hands the appended events to the hub (local subscribers and the
+    /// other nodes).
+    pub async fn commit(self, hub: &Hub) -> AppResult<()> {
+        self.tx.commit().await?;
+        hub.published(self.appended);
+        Ok(())
+    }
+}
+
+/// A room's epoch and the seq of its last event (0 for a room without events).
+#[derive(Debug, Clone, Copy)]
+pub struct Head {
+    pub epoch: Uuid,
+    pub seq: i64,
+}
+
+/// Creates `room`'s row (its epoch) unless it exists.
+pub async fn ensure_room(db: impl PgExecutor<'_>, room: RoomId) -> AppResult<()> {
+    sqlx::query!(
+        "insert into rooms (id) values ($1) on conflict (id) do nothing",
+        room.to_string()
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The head of `room`'s log (see [`ensure_room`]).
+pub async fn head(db: impl PgExecutor<'_>, room: RoomId) -> AppResult<Head> {
+    let row = sqlx::query!(
+        "select epoch, last_seq from rooms where id = $1",
+        room.to_string()
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(Head {
+        epoch: row.epoch,
+        seq: row.last_seq,
+    })
+}
+
+/// Events of `room` with `since < seq <= until`, in order.
+pub async fn replay(
+    db: impl PgExecutor<'_>,
+    room: RoomId,
+    since: i64,
+    until: i64,
+) -> AppResult<Vec<LoggedEvent>> {
+    let rows = sqlx::query!(
+        "select seq, name, data from room_events
+         where room_id = $1 and seq > $2 and seq <= $3 order by seq",
+        room.to_string(),
+        since,
+        until
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| LoggedEvent {
+            room,
+            seq: row.seq,
+            name: row.name,
+            data: row.data,
+        })
+        .collect())
+}
+
+/// Events after each room's cursor, ordered by room then seq, at most `limit` rows.
+pub async fn after_cursors(
+    db: &PgPool,
+    cursors: &[(RoomId, i64)],
+    limit: i64,
+) -> AppResult<Vec<LoggedEvent>> {
+    let (names, seqs): (Vec<String>, Vec<i64>) = cursors
+        .iter()
+        .map(|(room, seq)| (room.to_string(), *seq))
+        .unzip();
+    let rows = sqlx::query!(
+        "select e.room_id, e.seq, e.name, e.data
+         from unnest($1::text[], $2::bigint[]) as c(room_id, cursor)
+         join room_events e on e.room_id = c.room_id and e.seq > c.cursor
+         order by e.room_id, e.seq limit $3",
+        &names,
+        &seqs,
+        limit
+    )
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(LoggedEvent {
+                room: row.room_id.parse()?,
+                seq: row.seq,
+                name: row.name,
+                data: row.data,
+            })
+        })
+        .collect()
+}
+
+/// The head seq of each of `rooms` that has a log.
+pub async fn heads(db: &PgPool, rooms: &[RoomId]) -> AppResult<Vec<(RoomId, i64)>> {
+    let names: Vec<String> = rooms.iter().map(RoomId::to_string).collect();
+    let rows = sqlx::query!("select id, last_seq from rooms where id = any($1)", &names)
+        .fetch_all(db)
+        .await?;
+    rows.into_iter()
+        .map(|row| Ok((row.id.parse()?, row.last_seq)))
+        .collect()
+}

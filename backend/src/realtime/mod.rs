@@ -1,0 +1,75 @@
+//! Real time: the `/ws` gateway, the typed protocol, rooms and their rights, the durable
+//! per-room event log with resume, the node's hub and the PostgreSQL bus between nodes,
+//! and the live features on top (chat, presence, announcements, notifications).
+//! The protocol is documented in `docs/realtime.md`.
+
+pub mod announcements;
+pub mod bus;
+pub mod chat;
+pub mod commands;
+pub mod gateway;
+pub mod hub;
+pub mod log;
+pub mod notifications;
+pub mod presence;
+pub mod protocol;
+pub mod room;
+mod socket;
+mod worker;
+
+use std::sync::Arc;
+
+use axum::routing::get;
+use sqlx::PgPool;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::state::{AppState, Settings};
+use hub::Hub;
+use presence::Presence;
+
+/// The node's real-time machinery, shared by every connection.
+#[derive(Clone)]
+pub struct Realtime {
+    pub hub: Arc<Hub>,
+    pub presence: Arc<Presence>,
+    origins: Arc<Vec<String>>,
+}
+
+impl Realtime {
+    /// Starts the hub, presence, the notifier, the listener and the logout watcher. The
+    /// allowed origin is the one of `settings.public_url`.
+    pub fn start(db: PgPool, settings: &Settings) -> Self {
+        let hub = Hub::start(db);
+        let presence = Presence::start(Arc::clone(&hub));
+        tokio::spawn(bus::run_notifier(Arc::clone(&hub)));
+        tokio::spawn(bus::run_listener(Arc::clone(&hub), Arc::clone(&presence)));
+        tokio::spawn(bus::run_revocation_watcher(Arc::clone(&hub)));
+        Realtime {
+            hub,
+            presence,
+            origins: Arc::new(
+                gateway::origin_of(&settings.public_url)
+                    .into_iter()
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Also accepts WebSockets from these origins (e.g. the Vite dev server).
+    pub fn allow_origins(&mut self, extra: &[String]) {
+        let mut origins = (*self.origins).clone();
+        origins.extend(extra.iter().filter_map(|origin| gateway::origin_of(origin)));
+        self.origins = Arc::new(origins);
+    }
+
+    pub fn origin_allowed(&self, origin: &str) -> bool {
+        gateway::origin_of(origin).is_some_and(|origin| self.origins.contains(&origin))
+    }
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(gateway::ticket))
+        .route("/ws", get(gateway::upgrade))
+}

@@ -1,0 +1,283 @@
+//! One connection: a single `select!` loop that reads the client's frames, writes the
+//! room events queued by the hub (merged by seq: buffered while a subscription replays,
+//! de-duplicated, gaps refilled from the log), pings, and closes with a code.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
+use futures_util::{SinkExt, StreamExt};
+use governor::{Quota, RateLimiter};
+use tokio::sync::{mpsc, watch};
+use tokio::time::Instant;
+use uuid::Uuid;
+
+use super::hub::{Outgoing, Subscriber, QUEUE_CAPACITY};
+use super::protocol::{close, ClientMsg, ErrorCode};
+use super::room::RoomId;
+use super::worker::{coded_error, Job, Reply, Worker};
+use super::Realtime;
+
+const PING_EVERY: Duration = Duration::from_secs(15);
+/// Without any frame from the client for this long, the connection is closed.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(45);
+/// Frames written per flush.
+const BATCH: usize = 64;
+/// Queued subscriptions and commands; beyond, commands are refused as rate-limited.
+const JOBS: usize = 64;
+
+/// Where a room stands for this connection.
+enum RoomState {
+    /// Reading the log; live events wait here, to be merged by seq.
+    Pending(Vec<(i64, Utf8Bytes)>),
+    /// The last seq sent.
+    Live(i64),
+}
+
+/// Runs the connection until it closes.
+pub async fn serve(
+    socket: WebSocket,
+    realtime: Realtime,
+    user_id: Uuid,
+    session_id: Uuid,
+    user_name: String,
+) {
+    let hub = Arc::clone(&realtime.hub);
+    let (conn_id, kick) = hub.connect(session_id);
+    let (queue_tx, queue) = mpsc::channel(QUEUE_CAPACITY);
+    let (reply_tx, replies) = mpsc::channel(JOBS);
+    let (job_tx, job_rx) = mpsc::channel(JOBS);
+    let worker = Worker {
+        user_id,
+        user_name,
+        conn_id,
+        subscriber: Subscriber {
+            queue: queue_tx,
+            kick: Arc::clone(&kick),
+        },
+        hub: Arc::clone(&hub),
+        presence: Arc::clone(&realtime.presence),
+        replies: reply_tx,
+    };
+    tokio::spawn(worker.run(job_rx));
+    let mut connection = Connection {
+        rooms: HashMap::new(),
+        out: Vec::new(),
+        jobs: job_tx,
+    };
+    connection
+        .run(socket, queue, replies, kick.subscribe())
+        .await;
+    hub.disconnect(conn_id, []);
+}
+
+struct Connection {
+    rooms: HashMap<RoomId, RoomState>,
+    out: Vec<Message>,
+    jobs: mpsc::Sender<Job>,
+}
+
+impl Connection {
+    async fn run(
+        &mut self,
+        socket: WebSocket,
+        mut queue: mpsc::Receiver<Outgoing>,
+        mut replies: mpsc::Receiver<Reply>,
+        mut kick: watch::Receiver<Option<u16>>,
+    ) {
+        let limiter = RateLimiter::direct(Quota::per_second(nonzero(20)).allow_burst(nonzero(40)));
+        let (mut sink, mut stream) = socket.split();
+        let mut ping = tokio::time::interval_at(Instant::now() + PING_EVERY, PING_EVERY);
+        let mut last_seen = Instant::now();
+        let code = loop {
+            let ended = tokio::select! {
+                _ = kick.changed() => Some((*kick.borrow()).unwrap_or(close::GOING_AWAY)),
+                item = queue.recv() => match item {
+                    Some(item) => {
+                        let mut ended = self.outgoing(item);
+                        while ended.is_none() && self.out.len() < BATCH {
+                            match queue.try_recv() {
+                                Ok(item) => ended = self.outgoing(item),
+                                Err(_) => break,
+                            }
+                        }
+                        ended
+                    }
+                    None => Some(close::GOING_AWAY),
+                },
+                reply = replies.recv() => match reply {
+                    Some(reply) => self.reply(reply),
+                    None => Some(close::GOING_AWAY),
+                },
+                incoming = stream.next() => {
+                    last_seen = Instant::now();
+                    match incoming {
+                        Some(Ok(Message::Text(text))) => {
+                            if limiter.check().is_err() {
+                                self.out.push(Message::Text(coded_error(None, ErrorCode::RateLimited, "too many messages: at most 20 per second")));
+                            } else {
+                                self.incoming(&text);
+                            }
+                            None
+                        }
+                        Some(Ok(Message::Binary(_))) => Some(close::UNSUPPORTED),
+                        Some(Ok(Message::Ping(_) | Message::Pong(_))) => None,
+                        Some(Ok(Message::Close(_)) | Err(_)) | None => return,
+                    }
+                }
+                _ = ping.tick() => {
+                    if last_seen.elapsed() > IDLE_TIMEOUT {
+                        Some(close::IDLE)
+                    } else {
+                        self.out.push(Message::Ping(Default::default()));
+                        None
+                    }
+                }
+            };
+            if let Some(code) = ended {
+                break code;
+            }
+            if !self.out.is_empty() {
+                let write = async {
+                    for message in self.out.drain(..) {
+                        sink.feed(message).await?;
+                    }
+                    sink.flush().await
+                };
+                tokio::select! {
+                    written = write => if written.is_err() { return },
+                    // A stalled client cannot be written to: cut it without waiting.
+                    _ = kick.changed() => break (*kick.borrow()).unwrap_or(close::GOING_AWAY),
+                }
+            }
+        };
+        let bye = Message::Close(Some(CloseFrame {
+            code,
+            reason: Utf8Bytes::from_static(reason(code)),
+        }));
+        let _ = tokio::time::timeout(Duration::from_millis(200), sink.send(bye)).await;
+    }
+
+    /// A frame from the hub; `Some(code)` ends the connection.
+    fn outgoing(&mut self, item: Outgoing) -> Option<u16> {
+        let (room, seq, frame) = match item {
+            Outgoing::Ephemeral(frame) => {
+                self.out.push(Message::Text(frame));
+                return None;
+            }
+            Outgoing::Event { room, seq, frame } => (room, seq, frame),
+        };
+        match self.rooms.get_mut(&room)? {
+            RoomState::Pending(buffer) if buffer.len() >= QUEUE_CAPACITY => {
+                return Some(close::SLOW)
+            }
+            RoomState::Pending(buffer) => buffer.push((seq, frame)),
+            RoomState::Live(last) if seq <= *last => {}
+            RoomState::Live(last) if seq == *last + 1 => {
+                *last = seq;
+                self.out.push(Message::Text(frame));
+            }
+            RoomState::Live(last) => {
+                let since = *last;
+                self.rooms
+                    .insert(room, RoomState::Pending(vec![(seq, frame)]));
+                return self.job(Job::Resume { room, since });
+            }
+        }
+        None
+    }
+
+    fn reply(&mut self, reply: Reply) -> Option<u16> {
+        match reply {
+            Reply::Frame(frame) => self.out.push(Message::Text(frame)),
+            Reply::Gone { room, frame } => {
+                self.rooms.remove(&room);
+                self.out.push(Message::Text(frame));
+            }
+            Reply::Caught { room, head, frames } => {
+                self.out.extend(frames.into_iter().map(Message::Text));
+                let Some(RoomState::Pending(buffer)) = self.rooms.remove(&room) else {
+                    return None;
+                };
+                self.rooms.insert(room, RoomState::Live(head));
+                let mut buffer = buffer;
+                buffer.sort_by_key(|(seq, _)| *seq);
+                for (seq, frame) in buffer {
+                    if let Some(code) = self.outgoing(Outgoing::Event { room, seq, frame }) {
+                        return Some(code);
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    fn incoming(&mut self, text: &str) {
+        let message: ClientMsg = match serde_json::from_str(text) {
+            Ok(message) => message,
+            Err(error) => {
+                let message = format!("not a valid message: {error}");
+                self.out.push(Message::Text(coded_error(
+                    None,
+                    ErrorCode::BadRequest,
+                    &message,
+                )));
+                return;
+            }
+        };
+        let (id, room) = match &message {
+            ClientMsg::Command { id, room, .. } => (Some(*id), room),
+            ClientMsg::Subscribe { room, .. } | ClientMsg::Unsubscribe { room } => (None, room),
+        };
+        let Ok(room) = room.parse::<RoomId>() else {
+            self.out.push(Message::Text(coded_error(
+                id,
+                ErrorCode::NotFound,
+                "no such room",
+            )));
+            return;
+        };
+        let job = match message {
+            ClientMsg::Subscribe { since, epoch, .. } => {
+                self.rooms.insert(room, RoomState::Pending(Vec::new()));
+                Job::Subscribe { room, since, epoch }
+            }
+            ClientMsg::Unsubscribe { .. } => Job::Unsubscribe { room },
+            ClientMsg::Command { id, name, data, .. } => Job::Command {
+                id,
+                room,
+                name,
+                data,
+            },
+        };
+        if let Err(refused) = self.jobs.try_send(job) {
+            if let Job::Subscribe { room, .. } = refused.into_inner() {
+                self.rooms.remove(&room);
+            }
+            self.out.push(Message::Text(coded_error(
+                id,
+                ErrorCode::RateLimited,
+                "too many requests in flight",
+            )));
+        }
+    }
+
+    fn job(&mut self, job: Job) -> Option<u16> {
+        self.jobs.try_send(job).err().map(|_| close::SLOW)
+    }
+}
+
+fn nonzero(value: u32) -> std::num::NonZeroU32 {
+    std::num::NonZeroU32::new(value).unwrap_or(std::num::NonZeroU32::MIN)
+}
+
+fn reason(code: u16) -> &'static str {
+    match code {
+        close::SLOW => "slow: reconnect and resume",
+        close::IDLE => "idle timeout",
+        close::UNAUTHORIZED => "logged out",
+        close::UNSUPPORTED => "text frames only",
+        _ => "going away",
+    }
+}

@@ -1,0 +1,301 @@
+//! The per-connection worker: runs a connection's subscriptions and commands one after the
+//! other (so a client's commands apply in the order sent), off the socket loop (so a slow
+//! database never stalls delivery). It owns the connection's room rights and presence.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::ws::Utf8Bytes;
+use serde_json::Value;
+use sqlx::Connection;
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+use super::commands::{self, CommandCtx};
+use super::hub::{event_frame, frame, ConnId, Hub, Subscriber};
+use super::log;
+use super::presence::{Presence, PresenceGuard};
+use super::protocol::{ErrorCode, ServerMsg};
+use super::room::{self, RoomAccess, RoomId};
+use crate::error::{AppError, AppResult};
+
+/// Subscriptions per connection.
+pub const MAX_SUBSCRIPTIONS: usize = 50;
+/// Further behind than this, a subscriber gets a snapshot instead of a replay.
+pub const REPLAY_LIMIT: i64 = 1_000;
+
+/// What the socket loop asks of the worker.
+#[derive(Debug)]
+pub enum Job {
+    Subscribe {
+        room: RoomId,
+        since: Option<i64>,
+        epoch: Option<Uuid>,
+    },
+    /// The loop saw a gap in a live room: read the log from `since`.
+    Resume {
+        room: RoomId,
+        since: i64,
+    },
+    Unsubscribe {
+        room: RoomId,
+    },
+    Command {
+        id: Uuid,
+        room: RoomId,
+        name: String,
+        data: Value,
+    },
+}
+
+/// What the worker hands back to the socket loop.
+#[derive(Debug)]
+pub enum Reply {
+    Frame(Utf8Bytes),
+    /// The room's log was read up to `head`: send `frames`, then live events after `head`.
+    Caught {
+        room: RoomId,
+        head: i64,
+        frames: Vec<Utf8Bytes>,
+    },
+    /// The subscription was refused or ended; `frame` says so.
+    Gone {
+        room: RoomId,
+        frame: Utf8Bytes,
+    },
+}
+
+pub struct Worker {
+    pub user_id: Uuid,
+    pub user_name: String,
+    pub conn_id: ConnId,
+    pub subscriber: Subscriber,
+    pub hub: Arc<Hub>,
+    pub presence: Arc<Presence>,
+    pub replies: mpsc::Sender<Reply>,
+}
+
+struct Joined {
+    access: RoomAccess,
+    _presence: Option<PresenceGuard>,
+}
+
+impl Worker {
+    pub async fn run(self, mut jobs: mpsc::Receiver<Job>) {
+        let mut rooms: HashMap<RoomId, Joined> = HashMap::new();
+        while let Some(job) = jobs.recv().await {
+            let reply = self.handle(&mut rooms, job).await;
+            if self.replies.send(reply).await.is_err() {
+                break;
+            }
+        }
+        for room in rooms.keys() {
+            self.hub.unsubscribe(*room, self.conn_id);
+        }
+    }
+
+    async fn handle(&self, rooms: &mut HashMap<RoomId, Joined>, job: Job) -> Reply {
+        match job {
+            Job::Subscribe { room, since, epoch } => {
+                match self.subscribe(rooms, room, since, epoch).await {
+                    Ok(reply) => reply,
+                    Err(error) => {
+                        if !rooms.contains_key(&room) {
+                            self.hub.unsubscribe(room, self.conn_id);
+                        }
+                        Reply::Gone {
+                            room,
+                            frame: error_frame(None, Some(room), error),
+                        }
+                    }
+                }
+            }
+            Job::Resume { room, since } => match rooms.get(&room) {
+                Some(joined) => match self
+                    .catch_up(room, Some(since), None, joined.access, false)
+                    .await
+                {
+                    Ok(reply) => reply,
+                    Err(error) => Reply::Gone {
+                        room,
+                        frame: error_frame(None, Some(room), error),
+                    },
+                },
+                None => Reply::Frame(frame(&ServerMsg::Unsubscribed {
+                    room: room.to_string(),
+                })),
+            },
+            Job::Unsubscribe { room } => {
+                if rooms.remove(&room).is_some() {
+                    self.hub.unsubscribe(room, self.conn_id);
+                }
+                Reply::Gone {
+                    room,
+                    frame: frame(&ServerMsg::Unsubscribed {
+                        room: room.to_string(),
+                    }),
+                }
+            }
+            Job::Command {
+                id,
+                room,
+                name,
+                data,
+            } => {
+                let Some(joined) = rooms.get(&room) else {
+                    return Reply::Frame(coded_error(
+                        Some(id),
+                        ErrorCode::NotSubscribed,
+                        "subscribe to the room first",
+                    ));
+                };
+                let ctx = CommandCtx {
+                    user_id: self.user_id,
+                    user_name: &self.user_name,
+                    room,
+                    access: joined.access,
+                    hub: &self.hub,
+                    presence: &self.presence,
+                };
+                Reply::Frame(match commands::execute(&ctx, id, &name, data).await {
+                    Ok(data) => frame(&ServerMsg::Ack { id, data }),
+                    Err(error) => error_frame(Some(id), None, error),
+                })
+            }
+        }
+    }
+
+    async fn subscribe(
+        &self,
+        rooms: &mut HashMap<RoomId, Joined>,
+        room: RoomId,
+        since: Option<i64>,
+        epoch: Option<Uuid>,
+    ) -> AppResult<Reply> {
+        let access = match rooms.get(&room) {
+            Some(joined) => joined.access,
+            None if rooms.len() >= MAX_SUBSCRIPTIONS => {
+                return Ok(Reply::Gone {
+                    room,
+                    frame: coded_error(
+                        None,
+                        ErrorCode::TooManySubscriptions,
+                        "at most 50 subscriptions per connection",
+                    ),
+                })
+            }
+            None => room::authorize(self.hub.db(), self.user_id, room).await?,
+        };
+        // Registered before reading the log: events committed meanwhile wait in the
+        // socket loop's buffer and are merged by seq.
+        self.hub
+            .subscribe(room, self.conn_id, self.subscriber.clone());
+        let mut reply = self.catch_up(room, since, epoch, access, true).await?;
+        rooms.entry(room).or_insert_with(|| Joined {
+            access,
+            _presence: room
+                .has_presence()
+                .then(|| self.presence.join(room, self.user_id)),
+        });
+        if let (Reply::Caught { frames, .. }, Some(count)) = (&mut reply, self.hub.presence(room)) {
+            frames.push(frame(&ServerMsg::Presence {
+                room: room.to_string(),
+                count,
+            }));
+        }
+        Ok(reply)
+    }
+
+    /// Replays the log after `since` when it can, a snapshot otherwise.
+    async fn catch_up(
+        &self,
+        room: RoomId,
+        since: Option<i64>,
+        epoch: Option<Uuid>,
+        access: RoomAccess,
+        announce: bool,
+    ) -> AppResult<Reply> {
+        let mut conn = self.hub.db().acquire().await?;
+        log::ensure_room(&mut *conn, room).await?;
+        let mut tx = conn.begin().await?;
+        sqlx::query!("set transaction isolation level repeatable read, read only")
+            .execute(&mut *tx)
+            .await?;
+        let head = log::head(&mut *tx, room).await?;
+        let replayable = since.filter(|since| {
+            epoch.is_none_or(|epoch| epoch == head.epoch)
+                && *since >= 0
+                && *since <= head.seq
+                && head.seq - since <= REPLAY_LIMIT
+        });
+        let mut frames = Vec::new();
+        let mut recovered = false;
+        if let Some(since) = replayable {
+            let events = log::replay(&mut *tx, room, since, head.seq).await?;
+            if events.len() as i64 == head.seq - since {
+                frames.extend(events.iter().map(event_frame));
+                recovered = true;
+            }
+        }
+        if !recovered {
+            let state = commands::snapshot(&mut tx, room, self.user_id, access).await?;
+            frames.push(frame(&ServerMsg::Snapshot {
+                room: room.to_string(),
+                epoch: head.epoch,
+                seq: head.seq,
+                state,
+            }));
+        }
+        tx.commit().await?;
+        self.hub.seed(room, head.seq);
+        if announce || !recovered {
+            frames.push(frame(&ServerMsg::Subscribed {
+                room: room.to_string(),
+                epoch: head.epoch,
+                seq: head.seq,
+                recovered,
+            }));
+        }
+        Ok(Reply::Caught {
+            room,
+            head: head.seq,
+            frames,
+        })
+    }
+}
+
+pub fn coded_error(id: Option<Uuid>, code: ErrorCode, message: &str) -> Utf8Bytes {
+    frame(&ServerMsg::Error {
+        id,
+        room: None,
+        code,
+        message: message.to_owned(),
+        retryable: code.retryable(),
+    })
+}
+
+/// An `AppError` as a protocol error.
+fn error_frame(id: Option<Uuid>, room: Option<RoomId>, error: AppError) -> Utf8Bytes {
+    let code = match &error {
+        AppError::Unauthorized | AppError::InvalidCredentials | AppError::Forbidden(_) => {
+            ErrorCode::Forbidden
+        }
+        AppError::NotFound(_) => ErrorCode::NotFound,
+        AppError::Conflict(_) => ErrorCode::Conflict,
+        AppError::Validation { .. } => ErrorCode::Validation,
+        AppError::BadRequest(_) | AppError::PayloadTooLarge => ErrorCode::BadRequest,
+        AppError::RateLimited { .. } => ErrorCode::RateLimited,
+        AppError::Unavailable => ErrorCode::Unavailable,
+        AppError::Database(_) | AppError::Internal(_) => {
+            tracing::error!(?error, "command failed");
+            ErrorCode::Internal
+        }
+    };
+    frame(&ServerMsg::Error {
+        id,
+        room: room.map(|room| room.to_string()),
+        code,
+        message: error.to_string(),
+        retryable: code.retryable(),
+    })
+}

@@ -1,0 +1,140 @@
+//! The upgrade (origin, authentication), protocol errors, limits and logout.
+
+use std::time::Duration;
+
+use serde_json::json;
+use sqlx::PgPool;
+use tokio_tungstenite::tungstenite::{Error, Message};
+use uuid::Uuid;
+
+use crate::helpers::*;
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_foreign_origin_or_no_login_is_refused_before_the_upgrade(db: PgPool) {
+    let app = spawn(db).await;
+    let (_, token) = user(&app, "Ana").await;
+    match Client::try_connect(&app, &token, "https://evil.example").await {
+        Err(Error::Http(response)) => assert_eq!(response.status(), 403),
+        other => panic!("expected 403, got {:?}", other.map(|_| ())),
+    }
+    match Client::try_connect(&app, "not-a-token", &app.origin()).await {
+        Err(Error::Http(response)) => assert_eq!(response.status(), 401),
+        other => panic!("expected 401, got {:?}", other.map(|_| ())),
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn bad_frames_get_coded_errors_and_binary_closes(db: PgPool) {
+    let app = spawn(db).await;
+    let (_, token) = user(&app, "Ana").await;
+    let mut client = Client::connect(&app, &token).await;
+    client.send_raw(Message::text("{not json")).await;
+    let error = client.recv().await;
+    assert_eq!(
+        (error["type"].as_str(), error["code"].as_str()),
+        (Some("error"), Some("bad_request"))
+    );
+    client
+        .send(json!({"type": "subscribe", "room": "lobby:1"}))
+        .await;
+    assert_eq!(client.recv().await["code"], "not_found");
+    let id = Uuid::new_v4();
+    let room = format!("session:{}", Uuid::new_v4());
+    let answer = client
+        .command_with_id(id, &room, "chat.send", json!({"body": "hi"}))
+        .await;
+    assert_eq!(answer["code"], "not_subscribed");
+    client.send_raw(Message::binary(vec![1, 2, 3])).await;
+    assert_eq!(client.close_code(Duration::from_secs(2)).await, Some(1003));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn commands_beyond_the_token_bucket_are_rate_limited(db: PgPool) {
+    let app = spawn(db).await;
+    let (id, token) = user(&app, "Ana").await;
+    let mut client = Client::connect(&app, &token).await;
+    let room = format!("user:{id}");
+    client.subscribe(&room, None).await;
+    for _ in 0..60 {
+        client
+            .send(json!({"type": "command", "id": Uuid::new_v4(), "room": room, "name": "notification.read_all"}))
+            .await;
+    }
+    let mut limited = 0;
+    for _ in 0..60 {
+        let message = client.recv().await;
+        if message["code"] == "rate_limited" {
+            limited += 1;
+        }
+    }
+    assert!((15..=21).contains(&limited), "{limited} of 60 were limited");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn logging_out_closes_the_sockets_of_that_login_within_a_second(db: PgPool) {
+    let app = spawn(db).await;
+    let http = reqwest_like_signup(&app).await;
+    let mut client = Client::connect(&app, &http).await;
+    let started = std::time::Instant::now();
+    let status = post(&app, "/api/auth/logout", &http).await;
+    assert_eq!(status, 204);
+    assert_eq!(
+        client.close_code(Duration::from_millis(1500)).await,
+        Some(4001)
+    );
+    assert!(started.elapsed() < Duration::from_millis(1500));
+    // The revoked login cannot open a new socket either.
+    assert!(Client::try_connect(&app, &http, &app.origin())
+        .await
+        .is_err());
+}
+
+/// Signs up through the API and returns the access token from the cookie.
+async fn reqwest_like_signup(app: &TestApp) -> String {
+    let body = json!({"email": "ana@example.eu", "password": "a long enough passphrase 42", "display_name": "Ana"});
+    let response = raw_http(
+        app,
+        "POST",
+        "/api/auth/signup",
+        None,
+        Some(body.to_string()),
+    )
+    .await;
+    assert!(response.starts_with("HTTP/1.1 201"), "{response}");
+    response
+        .lines()
+        .find_map(|line| line.strip_prefix("set-cookie: viaduc_access="))
+        .and_then(|rest| rest.split(';').next())
+        .unwrap()
+        .to_owned()
+}
+
+async fn post(app: &TestApp, path: &str, token: &str) -> u16 {
+    let response = raw_http(app, "POST", path, Some(token), None).await;
+    response[9..12].parse().unwrap()
+}
+
+/// A minimal HTTP/1.1 exchange (the tests need no HTTP client crate).
+async fn raw_http(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<String>,
+) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    let body = body.unwrap_or_default();
+    let cookie = token
+        .map(|t| format!("cookie: viaduc_access={t}\r\n"))
+        .unwrap_or_default();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\n{cookie}content-length: {}\r\nconnection: close\r\n\r\n{body}",
+        app.addr,
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    response
+}

@@ -1,0 +1,234 @@
+//! Test helpers: a real server on port 0, fixtures, and a WebSocket client.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use sqlx::PgPool;
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+use uuid::Uuid;
+use viaduc::{AppState, Settings};
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub state: AppState,
+}
+
+impl TestApp {
+    pub fn origin(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+/// Starts a node on `db`; several calls on one database make several nodes.
+pub async fn spawn(db: PgPool) -> TestApp {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let settings = Settings {
+        public_url: format!("http://{addr}"),
+        secure_cookies: false,
+        trust_proxy: false,
+    };
+    let state = AppState::new(db, b"a test secret that is long enough!!", settings);
+    let app = viaduc::app(state.clone());
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    TestApp { addr, state }
+}
+
+/// A user and an access token for them.
+pub async fn user(app: &TestApp, name: &str) -> (Uuid, String) {
+    let id = Uuid::new_v4();
+    sqlx::query(
+        "insert into users (id, email, display_name, password_hash) values ($1, $2, $3, 'x')",
+    )
+    .bind(id)
+    .bind(format!("{id}@example.eu"))
+    .bind(name)
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    let token = app.state.keys.issue(id, Uuid::new_v4()).unwrap();
+    (id, token)
+}
+
+pub async fn conference(db: &PgPool) -> Uuid {
+    let id = Uuid::new_v4();
+    sqlx::query(
+        "insert into conferences (id, slug, title, starts_on, ends_on, time_zone, languages)
+         values ($1, $2, '{\"en\":\"ECC\"}', '2026-05-01', '2026-05-02', 'Europe/Brussels', '{en}')",
+    )
+    .bind(id)
+    .bind(id.to_string())
+    .execute(db)
+    .await
+    .unwrap();
+    id
+}
+
+pub async fn member(db: &PgPool, conference: Uuid, user: Uuid, role: &str) {
+    sqlx::query(&format!(
+        "insert into conference_members (conference_id, user_id, role) values ($1, $2, '{role}')"
+    ))
+    .bind(conference)
+    .bind(user)
+    .execute(db)
+    .await
+    .unwrap();
+}
+
+pub async fn session(db: &PgPool, conference: Uuid, visibility: &str) -> Uuid {
+    let id = Uuid::new_v4();
+    sqlx::query(&format!(
+        "insert into sessions (id, conference_id, kind, title, starts_at, ends_at, visibility)
+         values ($1, $2, 'panel', '{{\"en\":\"Panel\"}}', now(), now() + interval '1 hour', '{visibility}')"
+    ))
+    .bind(id)
+    .bind(conference)
+    .execute(db)
+    .await
+    .unwrap();
+    id
+}
+
+pub struct Client {
+    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+}
+
+const WAIT: Duration = Duration::from_secs(5);
+
+impl Client {
+    pub async fn connect(app: &TestApp, token: &str) -> Client {
+        Client::try_connect(app, token, &app.origin())
+            .await
+            .unwrap()
+    }
+
+    pub async fn try_connect(
+        app: &TestApp,
+        token: &str,
+        origin: &str,
+    ) -> Result<Client, tokio_tungstenite::tungstenite::Error> {
+        let mut request = format!("ws://{}/ws", app.addr)
+            .into_client_request()
+            .unwrap();
+        request
+            .headers_mut()
+            .insert("cookie", format!("viaduc_access={token}").parse().unwrap());
+        request
+            .headers_mut()
+            .insert("origin", origin.parse().unwrap());
+        let (ws, _) = tokio_tungstenite::connect_async(request).await?;
+        Ok(Client { ws })
+    }
+
+    pub async fn send(&mut self, message: Value) {
+        self.ws
+            .send(Message::text(message.to_string()))
+            .await
+            .unwrap();
+    }
+
+    pub async fn send_raw(&mut self, message: Message) {
+        self.ws.send(message).await.unwrap();
+    }
+
+    /// The next JSON message (skipping presence updates).
+    pub async fn recv(&mut self) -> Value {
+        loop {
+            let message = tokio::time::timeout(WAIT, self.ws.next())
+                .await
+                .expect("timed out waiting for a message")
+                .expect("the connection ended")
+                .expect("a WebSocket error");
+            if let Message::Text(text) = message {
+                let value: Value = serde_json::from_str(&text).unwrap();
+                if value["type"] != "presence" {
+                    return value;
+                }
+            }
+        }
+    }
+
+    /// Messages up to and including the first one of `kind`.
+    pub async fn recv_until(&mut self, kind: &str) -> Vec<Value> {
+        let mut seen = Vec::new();
+        loop {
+            let message = self.recv().await;
+            let done = message["type"] == kind;
+            seen.push(message);
+            if done {
+                return seen;
+            }
+        }
+    }
+
+    /// Subscribes and returns what came before and with `subscribed`.
+    pub async fn subscribe(&mut self, room: &str, since: Option<i64>) -> Vec<Value> {
+        let mut message = json!({"type": "subscribe", "room": room});
+        if let Some(since) = since {
+            message["since"] = json!(since);
+        }
+        self.send(message).await;
+        self.recv_until("subscribed").await
+    }
+
+    /// Sends a command and waits for its answer (ack or error), skipping events.
+    pub async fn command_with_id(
+        &mut self,
+        id: Uuid,
+        room: &str,
+        name: &str,
+        data: Value,
+    ) -> Value {
+        self.send(json!({"type": "command", "id": id, "room": room, "name": name, "data": data}))
+            .await;
+        loop {
+            let message = self.recv().await;
+            if (message["type"] == "ack" || message["type"] == "error")
+                && message["id"] == json!(id)
+            {
+                return message;
+            }
+        }
+    }
+
+    pub async fn command(&mut self, room: &str, name: &str, data: Value) -> Value {
+        self.command_with_id(Uuid::new_v4(), room, name, data).await
+    }
+
+    /// The close code the server sent, waiting at most `within`.
+    pub async fn close_code(&mut self, within: Duration) -> Option<u16> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            match tokio::time::timeout_at(deadline, self.ws.next()).await {
+                Ok(Some(Ok(Message::Close(frame)))) => return frame.map(|f| f.code.into()),
+                Ok(Some(Ok(_))) => continue,
+                _ => return None,
+            }
+        }
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.ws.close(None).await;
+    }
+}
+
+/// Seqs of the `event` messages among `messages`.
+pub fn seqs(messages: &[Value]) -> Vec<i64> {
+    messages
+        .iter()
+        .filter(|message| message["type"] == "event")
+        .map(|message| message["seq"].as_i64().unwrap())
+        .collect()
+}

@@ -1,0 +1,10 @@
+//! Integration tests of the real-time core: a real server on port 0, WebSocket clients,
+//! a fresh database per test.
+
+#![allow(clippy::unwrap_used)]
+
+mod features;
+mod gateway;
+mod helpers;
+mod nodes;
+mod resume;

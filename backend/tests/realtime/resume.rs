@@ -1,0 +1,146 @@
+//! Durable events: order, replay after a drop, snapshots, and commands applied once.
+
+use serde_json::json;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::helpers::*;
+
+async fn panel(app: &TestApp) -> (String, String, String) {
+    let conference = conference(&app.state.db).await;
+    let session = session(&app.state.db, conference, "public").await;
+    let (ana, ana_token) = user(app, "Ana").await;
+    let (bo, bo_token) = user(app, "Bo").await;
+    member(&app.state.db, conference, ana, "attendee").await;
+    member(&app.state.db, conference, bo, "attendee").await;
+    (format!("session:{session}"), ana_token, bo_token)
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_client_dropped_mid_stream_resumes_without_gap_or_duplicate(db: PgPool) {
+    let app = spawn(db).await;
+    let (room, ana_token, bo_token) = panel(&app).await;
+    let mut sender = Client::connect(&app, &bo_token).await;
+    sender.subscribe(&room, None).await;
+    let mut reader = Client::connect(&app, &ana_token).await;
+    let first = reader.subscribe(&room, None).await;
+    assert_eq!(first[0]["type"], "snapshot");
+    assert_eq!(first.last().unwrap()["recovered"], false);
+
+    for n in 1..=5 {
+        let ack = sender
+            .command(&room, "chat.send", json!({"body": format!("m{n}")}))
+            .await;
+        assert_eq!(ack["type"], "ack", "{ack}");
+    }
+    let mut seen = Vec::new();
+    while seen.len() < 2 {
+        seen.extend(seqs(&[reader.recv().await]));
+    }
+    assert_eq!(seen, vec![1, 2]);
+    drop(reader); // the network goes away, no close frame
+
+    for n in 6..=8 {
+        sender
+            .command(&room, "chat.send", json!({"body": format!("m{n}")}))
+            .await;
+    }
+    let mut reader = Client::connect(&app, &ana_token).await;
+    let resumed = reader.subscribe(&room, Some(2)).await;
+    assert_eq!(seqs(&resumed), vec![3, 4, 5, 6, 7, 8]);
+    let bodies: Vec<&str> = resumed
+        .iter()
+        .filter_map(|m| m["data"]["body"].as_str())
+        .collect();
+    assert_eq!(bodies, vec!["m3", "m4", "m5", "m6", "m7", "m8"]);
+    assert_eq!(resumed.last().unwrap()["recovered"], true);
+    assert_eq!(resumed.last().unwrap()["seq"], 8);
+
+    sender
+        .command(&room, "chat.send", json!({"body": "m9"}))
+        .await;
+    assert_eq!(seqs(&[reader.recv().await]), vec![9]);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn live_events_during_a_replay_are_neither_lost_nor_duplicated(db: PgPool) {
+    let app = spawn(db).await;
+    let (room, ana_token, bo_token) = panel(&app).await;
+    let mut sender = Client::connect(&app, &bo_token).await;
+    sender.subscribe(&room, None).await;
+    for n in 0..30 {
+        sender
+            .command(&room, "chat.send", json!({"body": format!("early {n}")}))
+            .await;
+    }
+    // Subscribe from 0 while the sender keeps writing: the replay and the live stream overlap.
+    let writer_room = room.clone();
+    let writer = tokio::spawn(async move {
+        for n in 0..20 {
+            sender
+                .command(
+                    &writer_room,
+                    "chat.send",
+                    json!({"body": format!("late {n}")}),
+                )
+                .await;
+        }
+    });
+    let mut reader = Client::connect(&app, &ana_token).await;
+    let mut messages = reader.subscribe(&room, Some(0)).await;
+    writer.await.unwrap();
+    while seqs(&messages).last() != Some(&50) {
+        messages.push(reader.recv().await);
+    }
+    assert_eq!(seqs(&messages), (1..=50).collect::<Vec<_>>());
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_command_retried_after_a_drop_is_applied_once(db: PgPool) {
+    let app = spawn(db).await;
+    let (room, ana_token, _) = panel(&app).await;
+    let id = Uuid::new_v4();
+    let mut client = Client::connect(&app, &ana_token).await;
+    client.subscribe(&room, None).await;
+    let first = client
+        .command_with_id(id, &room, "chat.send", json!({"body": "once"}))
+        .await;
+    drop(client);
+    let mut client = Client::connect(&app, &ana_token).await;
+    let replay = client.subscribe(&room, Some(0)).await;
+    assert_eq!(seqs(&replay), vec![1]);
+    let retry = client
+        .command_with_id(id, &room, "chat.send", json!({"body": "once"}))
+        .await;
+    assert_eq!(first["type"], "ack");
+    assert_eq!(retry["data"], first["data"]);
+    let count: i64 = sqlx::query_scalar("select count(*) from chat_messages")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(count, 1);
+    // The same id for a different command is a conflict, not a silent success.
+    let reused = client
+        .command_with_id(id, &room, "chat.delete", json!({"id": Uuid::new_v4()}))
+        .await;
+    assert_eq!(reused["code"], "conflict");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn too_far_behind_or_another_epoch_gets_a_snapshot(db: PgPool) {
+    let app = spawn(db).await;
+    let (room, ana_token, _) = panel(&app).await;
+    let mut client = Client::connect(&app, &ana_token).await;
+    client.subscribe(&room, None).await;
+    client
+        .command(&room, "chat.send", json!({"body": "hello"}))
+        .await;
+    let mut late = Client::connect(&app, &ana_token).await;
+    late.send(json!({"type": "subscribe", "room": room, "since": 0, "epoch": Uuid::new_v4()}))
+        .await;
+    let answer = late.recv_until("subscribed").await;
+    assert_eq!(answer[0]["type"], "snapshot");
+    assert_eq!(answer[0]["seq"], 1);
+    assert_eq!(answer[0]["state"]["messages"][0]["body"], "hello");
+    assert_eq!(answer.last().unwrap()["recovered"], false);
+}

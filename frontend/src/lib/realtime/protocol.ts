@@ -1,0 +1,20 @@
+// Generated from backend/src/realtime/protocol.rs by ts-rs. Do not edit.
+// Regenerate: UPDATE_PROTOCOL_TS=1 cargo test -p viaduc protocol_ts
+
+export type ClientMsg = { "type": "subscribe", room: string, since?: number, epoch?: string, } | { "type": "unsubscribe", room: string, } | { "type": "command", id: string, room: string, name: string, data: unknown, };
+
+export type ServerMsg = { "type": "ack", id: string, data: unknown, } | { "type": "error", id?: string, room?: string, code: ErrorCode, message: string, 
+/**
+ * Sending the same command (same id) again later may succeed.
+ */
+retryable: boolean, } | { "type": "event", room: string, seq: number, name: string, data: unknown, } | { "type": "snapshot", room: string, epoch: string, seq: number, state: unknown, } | { "type": "subscribed", room: string, epoch: string, seq: number, recovered: boolean, } | { "type": "unsubscribed", room: string, } | { "type": "presence", room: string, count: number, };
+
+export type ErrorCode = "bad_request" | "forbidden" | "not_found" | "validation" | "conflict" | "rate_limited" | "too_many_subscriptions" | "not_subscribed" | "unavailable" | "internal";
+
+export const CloseCode = {
+  GoingAway: 1001,
+  Unsupported: 1003,
+  Unauthorized: 4001,
+  Slow: 4008,
+  Idle: 4009,
+} as const;
