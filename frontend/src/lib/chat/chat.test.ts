@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { applyEvent, charCount, fromSnapshot, linkify, prependHistory, type ChatMessage } from './chat';
+
+const msg = (id: string, body = id): ChatMessage => ({ id, author_id: 'u', author_name: 'U', body, hidden: false, at: '2026-01-01T00:00:00Z' });
+
+describe('chat state', () => {
+  it('starts from the snapshot and applies events', () => {
+    let s = fromSnapshot({ messages: [msg('a')], slow_mode_secs: 0 });
+    s = applyEvent(s, 'chat.sent', msg('b'), false);
+    s = applyEvent(s, 'chat.sent', msg('b'), false);
+    expect(s.messages.map((m) => m.id)).toEqual(['a', 'b']);
+    s = applyEvent(s, 'chat.deleted', { id: 'a' }, false);
+    expect(s.messages.map((m) => m.id)).toEqual(['b']);
+    s = applyEvent(s, 'chat.slow_mode', { seconds: 30 }, false);
+    expect(s.slowModeSecs).toBe(30);
+    s = applyEvent(s, 'chat.muted', { user_id: 'x', until: null }, false);
+    expect(s.muted).toEqual(['x']);
+    s = applyEvent(s, 'chat.unmuted', { user_id: 'x' }, false);
+    expect(s.muted).toEqual([]);
+  });
+
+  it('keeps hidden messages for moderators only', () => {
+    const s = fromSnapshot({ messages: [msg('a')] });
+    expect(applyEvent(s, 'chat.hidden', { id: 'a' }, true).messages[0]!.hidden).toBe(true);
+    expect(applyEvent(s, 'chat.hidden', { id: 'a' }, false).messages).toEqual([]);
+  });
+
+  it('prepends history pages given newest first', () => {
+    const s = prependHistory(fromSnapshot({ messages: [msg('c')] }), { messages: [msg('c'), msg('b'), msg('a')], more: false });
+    expect(s.messages.map((m) => m.id)).toEqual(['a', 'b', 'c']);
+    expect(s.more).toBe(false);
+  });
+});
+
+describe('linkify', () => {
+  it('links only http(s) URLs and leaves trailing punctuation out', () => {
+    expect(linkify('see https://example.org/a?b=1. and javascript:alert(1) ftp://x')).toEqual([
+      { text: 'see ' },
+      { text: 'https://example.org/a?b=1', href: 'https://example.org/a?b=1' },
+      { text: '. and javascript:alert(1) ftp://x' },
+    ]);
+    expect(linkify('<b>no html</b>')).toEqual([{ text: '<b>no html</b>' }]);
+  });
+
+  it('counts characters like the server', () => {
+    expect(charCount('é😀')).toBe(2);
+  });
+});

@@ -1,0 +1,101 @@
+/** Chat room state and text handling, kept pure so it can be unit-tested. */
+
+export const MAX_CHARS = 2000;
+
+export interface ChatMessage {
+  id: string;
+  author_id: string;
+  author_name: string;
+  body: string;
+  hidden: boolean;
+  /** RFC 3339 */
+  at: string;
+}
+
+export interface ChatState {
+  /** Oldest first. */
+  messages: ChatMessage[];
+  slowModeSecs: number;
+  /** Users muted (as seen by this client since the snapshot). */
+  muted: string[];
+  /** Whether older messages may exist before `messages[0]`. */
+  more: boolean;
+}
+
+/** The snapshot holds the latest page (oldest first) and the slow mode. */
+export function fromSnapshot(state: unknown, pageSize = 50): ChatState {
+  const s = (state ?? {}) as { messages?: ChatMessage[]; slow_mode_secs?: number };
+  const messages = Array.isArray(s.messages) ? s.messages : [];
+  return { messages, slowModeSecs: s.slow_mode_secs ?? 0, muted: [], more: messages.length >= pageSize };
+}
+
+/** Applies one chat event. Moderators keep hidden messages (marked), others drop them. */
+export function applyEvent(state: ChatState, name: string, data: unknown, moderator: boolean): ChatState {
+  const d = (data ?? {}) as Record<string, unknown>;
+  switch (name) {
+    case 'chat.sent': {
+      const m = data as ChatMessage;
+      if (state.messages.some((x) => x.id === m.id)) return state;
+      return { ...state, messages: [...state.messages, m] };
+    }
+    case 'chat.deleted':
+      return { ...state, messages: state.messages.filter((m) => m.id !== d.id) };
+    case 'chat.hidden':
+      return {
+        ...state,
+        messages: moderator
+          ? state.messages.map((m) => (m.id === d.id ? { ...m, hidden: true } : m))
+          : state.messages.filter((m) => m.id !== d.id),
+      };
+    case 'chat.slow_mode':
+      return { ...state, slowModeSecs: Number(d.seconds) || 0 };
+    case 'chat.muted':
+      return state.muted.includes(String(d.user_id)) ? state : { ...state, muted: [...state.muted, String(d.user_id)] };
+    case 'chat.unmuted':
+      return { ...state, muted: state.muted.filter((u) => u !== d.user_id) };
+    default:
+      return state;
+  }
+}
+
+/** Older messages from `chat.history` (newest first) go in front, without duplicates. */
+export function prependHistory(state: ChatState, page: { messages: ChatMessage[]; more: boolean }): ChatState {
+  const known = new Set(state.messages.map((m) => m.id));
+  const older = [...page.messages].reverse().filter((m) => !known.has(m.id));
+  return { ...state, messages: [...older, ...state.messages], more: page.more };
+}
+
+export type Segment = { text: string } | { text: string; href: string };
+
+const URL_RE = /\bhttps?:\/\/[^\s<>"']+/gi;
+
+/** Splits plain text into text and link segments; only http(s) URLs become links. */
+export function linkify(body: string): Segment[] {
+  const out: Segment[] = [];
+  let last = 0;
+  for (const match of body.matchAll(URL_RE)) {
+    let raw = match[0];
+    // Trailing punctuation usually ends the sentence, not the URL.
+    const trimmed = raw.replace(/[.,;:!?)\]}]+$/, '');
+    raw = trimmed;
+    const start = match.index;
+    let href: string | null = null;
+    try {
+      const url = new URL(raw);
+      if (url.protocol === 'http:' || url.protocol === 'https:') href = url.href;
+    } catch {
+      href = null;
+    }
+    if (!href) continue;
+    if (start > last) out.push({ text: body.slice(last, start) });
+    out.push({ text: raw, href });
+    last = start + raw.length;
+  }
+  if (last < body.length) out.push({ text: body.slice(last) });
+  return out;
+}
+
+/** Characters as the server counts them (Unicode scalar values). */
+export function charCount(text: string): number {
+  return [...text].length;
+}
