@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# Runs the real-time benchmarks recorded in BENCHMARKS.md and prints their medians:
+#   1. 900 attendees in one panel, 50 chat messages/s
+#   2. fan-out to 1,000 subscribers at 10/50/100 broadcasts/s, against a socket.io 4 server
+#   3. 10,000 idle authenticated connections
+#   4. reconnect storm: 900 listeners dropped at once
+#   5. a second node: senders on one node, listeners on the other
+# The server under test runs on CPU 0, the load generator on CPU 1 (taskset). PostgreSQL is
+# the one at $BENCH_PG (default 127.0.0.1:5432, user postgres); the database viaduc_bench is
+# recreated. Each scenario runs $BENCH_REPEAT times (default 3). Raw results (one JSON line
+# per run) go to target/bench/results.jsonl. Usage: tests/load/bench.sh [scenario ...]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source scripts/lib.sh
+
+repeat=${BENCH_REPEAT:-3}
+pg=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
+db_url="$pg/viaduc_bench"
+out=target/bench
+scenarios=("$@")
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(panel fanout idle storm nodes)
+mkdir -p "$out"
+results="$out/results.jsonl"
+: >"$results"
+
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+# 10,000 connections need as many file descriptors on both sides.
+ulimit -n 65536
+
+step "building (release)"
+ensure_node
+npm_install frontend
+[ -f frontend/dist/index.html ] || (cd frontend && npm run build)
+SQLX_OFFLINE=true cargo build --release -p viaduc -p viaduc-load
+viaduc=target/release/viaduc
+load=(taskset -c 1 target/release/viaduc-load)
+
+fresh_database() {
+  psql -q "$pg/postgres" -c "drop database if exists viaduc_bench with (force)" -c "create database viaduc_bench"
+  DATABASE_URL=$db_url $viaduc demo >/dev/null
+}
+
+# start_node PORT: a Viaduc node on CPU 0; its pid is left in $node.
+start_node() {
+  local port=$1
+  DATABASE_URL=$db_url RUST_LOG=warn taskset -c 0 $viaduc serve --bind "127.0.0.1:$port" \
+    >"$out/node-$port.log" 2>&1 &
+  node=$!
+  pids+=("$node")
+  for _ in $(seq 100); do
+    curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && return
+    sleep 0.1
+  done
+  echo "node on port $port did not start" >&2
+  exit 1
+}
+
+stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
+
+# once LABEL ARGS...: one run of the load generator, its result appended to $results.
+once() {
+  local label=$1
+  shift
+  "${load[@]}" "$@" --label "$label" --json "$results" || echo "run $label failed"
+}
+
+# run LABEL ARGS...: $repeat runs.
+run() {
+  for _ in $(seq "$repeat"); do once "$@"; done
+}
+
+for scenario in "${scenarios[@]}"; do
+  case $scenario in
+  panel)
+    step "1. 900 attendees in one panel room, 50 messages/s"
+    fresh_database
+    start_node 18080
+    run panel-900 chat --url ws://127.0.0.1:18080/ws --database-url "$db_url" --server-pid "$node" \
+      --clients 850 --senders 50 --rate 50 --seconds 20
+    stop "$node"
+    ;;
+  fanout)
+    step "2. fan-out to 1,000 subscribers: Viaduc"
+    fresh_database
+    start_node 18080
+    for rate in 10 50 100; do
+      run "fanout-viaduc-$rate" chat --url ws://127.0.0.1:18080/ws --database-url "$db_url" \
+        --server-pid "$node" --clients 990 --senders 10 --rate "$rate" --size 200 --seconds 15
+    done
+    stop "$node"
+    step "2. fan-out to 1,000 subscribers: socket.io 4 (installed into a temporary directory)"
+    sio=$(mktemp -d /tmp/viaduc-bench-socketio.XXXXXX)
+    (cd "$sio" && npm init -y >/dev/null && npm install --no-audit --no-fund socket.io@4 >/dev/null)
+    cp tests/load/socketio/server.mjs "$sio/"
+    PORT=13000 taskset -c 0 node "$sio/server.mjs" >"$out/socketio.log" 2>&1 &
+    sio_pid=$!
+    pids+=("$sio_pid")
+    sleep 1
+    for rate in 10 50 100; do
+      run "fanout-socketio-$rate" chat --socketio --url ws://127.0.0.1:13000 --server-pid "$sio_pid" \
+        --clients 990 --senders 10 --rate "$rate" --size 200 --seconds 15
+    done
+    stop "$sio_pid"
+    rm -rf "$sio"
+    ;;
+  idle)
+    step "3. 10,000 idle connections from 4 source addresses"
+    fresh_database
+    start_node 18080
+    run idle-10k idle --url ws://127.0.0.1:18080/ws --database-url "$db_url" --server-pid "$node" \
+      --clients 10000 --source 127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4
+    stop "$node"
+    ;;
+  storm)
+    step "4. reconnect storm: 900 listeners dropped at once"
+    fresh_database
+    start_node 18080
+    run storm-900 chat --url ws://127.0.0.1:18080/ws --database-url "$db_url" --server-pid "$node" \
+      --clients 900 --senders 10 --rate 50 --seconds 16 --storm-after 8
+    stop "$node"
+    ;;
+  nodes)
+    step "5. a second node: the same panel on one node, then across two"
+    fresh_database
+    start_node 18080
+    first=$node
+    start_node 18081
+    second=$node
+    for _ in $(seq "$repeat"); do
+      for layout in one two; do
+        send_url=ws://127.0.0.1:18080/ws
+        [ "$layout" = two ] && send_url=ws://127.0.0.1:18081/ws
+        once "nodes-$layout" chat --url ws://127.0.0.1:18080/ws \
+          --send-url "$send_url" --database-url "$db_url" --server-pid "$first" --server-pid "$second" \
+          --clients 850 --senders 50 --rate 50 --seconds 15
+      done
+    done
+    stop "$first"
+    stop "$second"
+    ;;
+  *)
+    echo "unknown scenario $scenario (panel fanout idle storm nodes)" >&2
+    exit 2
+    ;;
+  esac
+done
+
+step "medians over $repeat runs"
+"${load[@]}" summary "$results"

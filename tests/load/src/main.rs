@@ -1,0 +1,32 @@
+//! `viaduc-load` command line: see `tests/load/bench.sh` and `BENCHMARKS.md`.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use viaduc_load::{chat, idle, summary};
+
+#[derive(Parser)]
+#[command(about = "Load generator for Viaduc's real-time layer")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Many clients in one room, some of them sending chat messages at a steady rate.
+    Chat(chat::ChatArgs),
+    /// Many authenticated connections that only stay connected.
+    Idle(idle::IdleArgs),
+    /// Medians per label of a results file written with `--json`, and the comparisons.
+    Summary { results: PathBuf },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Command::Chat(args) => chat::run(args).await?.print(),
+        Command::Idle(args) => idle::run(args).await?.print(),
+        Command::Summary { results } => summary::print(&results),
+    }
+}

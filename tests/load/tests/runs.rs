@@ -1,0 +1,116 @@
+//! The load generator against a real node: a small chat run and a small reconnect storm
+//! must deliver every message exactly once, and the report must say so.
+
+#![allow(clippy::unwrap_used)]
+
+use std::net::SocketAddr;
+
+use clap::Parser;
+use sqlx::postgres::PgConnectOptions;
+use sqlx::PgPool;
+use viaduc::state::{AppState, Settings};
+use viaduc_load::chat::{self, ChatArgs};
+use viaduc_load::report::Report;
+
+#[derive(Parser)]
+struct Cli {
+    #[command(flatten)]
+    chat: ChatArgs,
+}
+
+const SECRET: &[u8] = b"the load test's signing key, long enough";
+
+/// Starts a node on `db` with a conference `load-test`; returns its `/ws` URL and the
+/// database URL the load generator uses.
+async fn node(db: &PgPool, options: &PgConnectOptions) -> (String, String) {
+    sqlx::query("insert into app_secrets (name, value) values ('jwt', $1)")
+        .bind(SECRET)
+        .execute(db)
+        .await
+        .unwrap();
+    sqlx::query(
+        "insert into conferences (id, slug, title, starts_on, ends_on, time_zone, languages)
+         values (gen_random_uuid(), 'load-test', '{\"en\": \"Load\"}', '2026-12-08', '2026-12-10',
+                 'Europe/Brussels', '{en}')",
+    )
+    .execute(db)
+    .await
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let settings = Settings {
+        public_url: format!("http://{addr}"),
+        secure_cookies: false,
+        trust_proxy: false,
+    };
+    let app = viaduc::app(AppState::new(db.clone(), SECRET, settings));
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    let base = std::env::var("DATABASE_URL").unwrap();
+    let (server, _) = base.rsplit_once('/').unwrap();
+    let database = options.get_database().unwrap();
+    (format!("ws://{addr}/ws"), format!("{server}/{database}"))
+}
+
+async fn chat_run(db: PgPool, extra: &[&str]) -> Report {
+    let options = db.connect_options();
+    let (url, database_url) = node(&db, &options).await;
+    let mut argv = vec![
+        "viaduc-load",
+        "--url",
+        &url,
+        "--database-url",
+        &database_url,
+        "--conference",
+        "load-test",
+        "--clients",
+        "40",
+        "--senders",
+        "4",
+        "--rate",
+        "40",
+        "--seconds",
+        "2",
+    ];
+    argv.extend_from_slice(extra);
+    let report = chat::run(Cli::parse_from(argv).chat).await.unwrap();
+    report.print().unwrap();
+    report
+}
+
+fn figure(report: &Report, name: &str) -> f64 {
+    report
+        .metric(name)
+        .unwrap_or_else(|| panic!("no `{name}` in the report"))
+}
+
+#[sqlx::test(migrator = "viaduc::db::MIGRATOR")]
+async fn every_message_reaches_every_client_once(db: PgPool) {
+    let report = chat_run(db, &[]).await;
+    assert_eq!(figure(&report, "connections"), 44.0);
+    assert_eq!(figure(&report, "command errors"), 0.0);
+    let sent = figure(&report, "messages sent");
+    assert!(sent >= 60.0, "{sent} messages in 2 s at 40/s");
+    assert_eq!(figure(&report, "deliveries"), sent * 44.0);
+    assert_eq!(figure(&report, "deliveries expected"), sent * 44.0);
+    assert_eq!(figure(&report, "lost"), 0.0);
+    assert_eq!(figure(&report, "duplicates"), 0.0);
+    assert_eq!(figure(&report, "all delivered"), 1.0);
+    assert!(figure(&report, "delivery latency p50") > 0.0);
+}
+
+#[sqlx::test(migrator = "viaduc::db::MIGRATOR")]
+async fn dropped_listeners_resume_without_gap_or_duplicate(db: PgPool) {
+    let report = chat_run(db, &["--storm-after", "1"]).await;
+    assert_eq!(figure(&report, "reconnected"), 40.0);
+    assert_eq!(figure(&report, "resumed from snapshot"), 0.0);
+    assert_eq!(figure(&report, "lost"), 0.0);
+    assert_eq!(figure(&report, "duplicates"), 0.0);
+    assert_eq!(figure(&report, "all delivered"), 1.0);
+}
