@@ -269,5 +269,17 @@ pub async fn snapshot(db: &mut PgConnection, room: &str, moderator: bool) -> App
     .fetch_optional(&mut *db)
     .await?
     .unwrap_or(0);
-    Ok(json!({ "messages": messages, "slow_mode_secs": slow_mode_secs }))
+    let mut state = json!({ "messages": messages, "slow_mode_secs": slow_mode_secs });
+    // Moderators need to know whom they muted to unmute them after a reload.
+    if moderator {
+        state["muted"] = json!(
+            sqlx::query_scalar!(
+            "select user_id from chat_mutes where room_id = $1 and until > now() order by user_id",
+            room
+        )
+            .fetch_all(&mut *db)
+            .await?
+        );
+    }
+    Ok(state)
 }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use serde_json::json;
+use serde_json::{json, Value};
 use sqlx::PgPool;
 use viaduc::realtime::log::EventTx;
 use viaduc::realtime::notifications::notify;
@@ -131,6 +131,13 @@ async fn moderators_hide_mute_and_slow_down_while_attendees_cannot(db: PgPool) {
             .await["code"],
         "forbidden"
     );
+    // A moderator arriving later sees whom to unmute; attendees do not see the list.
+    let mut late_mo = Client::connect(&app, &mo_token).await;
+    let state = snapshot_state(late_mo.subscribe(&room, None).await);
+    assert_eq!(state["muted"], json!([ana]));
+    let mut late_ana = Client::connect(&app, &ana_token).await;
+    let state = snapshot_state(late_ana.subscribe(&room, None).await);
+    assert_eq!(state.get("muted"), None);
     mo_client
         .command(&room, "chat.unmute", json!({"user_id": ana}))
         .await;
@@ -309,4 +316,13 @@ async fn a_stalled_client_is_cut_while_the_others_keep_receiving(db: PgPool) {
         "the stalled client was not cut"
     );
     drop(stalled);
+}
+
+/// The state in the snapshot among a subscription's answers.
+fn snapshot_state(messages: Vec<Value>) -> Value {
+    let mut snapshot = messages
+        .into_iter()
+        .find(|message| message["type"] == "snapshot")
+        .expect("a snapshot");
+    snapshot["state"].take()
 }

@@ -4,6 +4,11 @@ import { applyEvent, charCount, fromSnapshot, linkify, prependHistory, type Chat
 const msg = (id: string, body = id): ChatMessage => ({ id, author_id: 'u', author_name: 'U', body, hidden: false, at: '2026-01-01T00:00:00Z' });
 
 describe('chat state', () => {
+  it('keeps the muted list a moderator gets in the snapshot', () => {
+    expect(fromSnapshot({ messages: [], muted: ['u1', 'u2'] }).muted).toEqual(['u1', 'u2']);
+    expect(fromSnapshot({ messages: [] }).muted).toEqual([]);
+  });
+
   it('starts from the snapshot and applies events', () => {
     let s = fromSnapshot({ messages: [msg('a')], slow_mode_secs: 0 });
     s = applyEvent(s, 'chat.sent', msg('b'), false);

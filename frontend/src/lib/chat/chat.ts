@@ -16,17 +16,19 @@ export interface ChatState {
   /** Oldest first. */
   messages: ChatMessage[];
   slowModeSecs: number;
-  /** Users muted (as seen by this client since the snapshot). */
+  /** Users muted in this room (moderators get the list in the snapshot). */
   muted: string[];
   /** Whether older messages may exist before `messages[0]`. */
   more: boolean;
 }
 
-/** The snapshot holds the latest page (oldest first) and the slow mode. */
+/** The snapshot holds the latest page (oldest first), the slow mode and, for moderators,
+ * who is muted. */
 export function fromSnapshot(state: unknown, pageSize = 50): ChatState {
-  const s = (state ?? {}) as { messages?: ChatMessage[]; slow_mode_secs?: number };
+  const s = (state ?? {}) as { messages?: ChatMessage[]; slow_mode_secs?: number; muted?: string[] };
   const messages = Array.isArray(s.messages) ? s.messages : [];
-  return { messages, slowModeSecs: s.slow_mode_secs ?? 0, muted: [], more: messages.length >= pageSize };
+  const muted = Array.isArray(s.muted) ? s.muted : [];
+  return { messages, slowModeSecs: s.slow_mode_secs ?? 0, muted, more: messages.length >= pageSize };
 }
 
 /** Applies one chat event. Moderators keep hidden messages (marked), others drop them. */
