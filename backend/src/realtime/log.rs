@@ -176,3 +176,43 @@ pub async fn heads(db: &PgPool, rooms: &[RoomId]) -> AppResult<Vec<(RoomId, i64)
         .map(|row| Ok((row.id.parse()?, row.last_seq)))
         .collect()
 }
+
+/// How long events beyond the replay window, and command results, are kept.
+const RETENTION_SECS: f64 = 24.0 * 3600.0;
+
+/// Deletes what nobody can ask for any more: events older than a day that lie beyond the
+/// replay window of their room (a client that far behind gets a snapshot), and the results
+/// of commands older than a day (a client retries within seconds). Returns the number of
+/// events and commands deleted.
+pub async fn prune(db: &PgPool) -> sqlx::Result<(u64, u64)> {
+    let events = sqlx::query!(
+        "delete from room_events e using rooms r
+         where e.room_id = r.id and e.seq <= r.last_seq - $1
+           and e.created_at < now() - make_interval(secs => $2)",
+        super::worker::REPLAY_LIMIT,
+        RETENTION_SECS
+    )
+    .execute(db)
+    .await?
+    .rows_affected();
+    let commands = sqlx::query!(
+        "delete from commands where created_at < now() - make_interval(secs => $1)",
+        RETENTION_SECS
+    )
+    .execute(db)
+    .await?
+    .rows_affected();
+    Ok((events, commands))
+}
+
+/// Prunes the log every hour (every node does; the deletes are idempotent).
+pub async fn run_pruner(db: PgPool) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        match prune(&db).await {
+            Ok((events, commands)) => tracing::info!(events, commands, "pruned the room log"),
+            Err(error) => tracing::warn!(?error, "pruning the room log failed"),
+        }
+    }
+}

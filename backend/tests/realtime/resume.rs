@@ -144,3 +144,62 @@ async fn too_far_behind_or_another_epoch_gets_a_snapshot(db: PgPool) {
     assert_eq!(answer[0]["state"]["messages"][0]["body"], "hello");
     assert_eq!(answer.last().unwrap()["recovered"], false);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn pruning_keeps_the_replay_window_and_recent_commands(db: PgPool) {
+    let app = spawn(db.clone()).await;
+    let (room, ana_token, _) = panel(&app).await;
+    // 1,010 events written two days ago, and two command results: one old, one fresh.
+    sqlx::query("insert into rooms (id, last_seq) values ($1, 1010)")
+        .bind(&room)
+        .execute(&db)
+        .await
+        .unwrap();
+    sqlx::query(
+        "insert into room_events (room_id, seq, name, data, created_at)
+         select $1, seq, 'chat.sent', '{}', now() - interval '2 days'
+         from generate_series(1, 1010) seq",
+    )
+    .bind(&room)
+    .execute(&db)
+    .await
+    .unwrap();
+    let ana: Uuid = sqlx::query_scalar("select id from users where display_name = 'Ana'")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    sqlx::query(
+        "insert into commands (user_id, id, room_id, name, created_at)
+         values ($1, gen_random_uuid(), $2, 'chat.send', now() - interval '2 days'),
+                ($1, gen_random_uuid(), $2, 'chat.send', now())",
+    )
+    .bind(ana)
+    .bind(&room)
+    .execute(&db)
+    .await
+    .unwrap();
+
+    let pruned = viaduc::realtime::log::prune(&db).await.unwrap();
+    assert_eq!(pruned, (10, 1));
+    let oldest: i64 = sqlx::query_scalar("select min(seq) from room_events where room_id = $1")
+        .bind(&room)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(oldest, 11);
+    // A client 1,000 events behind is still replayed, not sent a snapshot.
+    let mut client = Client::connect(&app, &ana_token).await;
+    let epoch: Uuid = sqlx::query_scalar("select epoch from rooms where id = $1")
+        .bind(&room)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    client
+        .send(json!({"type": "subscribe", "room": room, "since": 10, "epoch": epoch}))
+        .await;
+    let answer = client.recv_until("subscribed").await;
+    let replayed = seqs(&answer);
+    assert_eq!(replayed.first(), Some(&11));
+    assert_eq!(replayed.len(), 1000);
+    assert_eq!(answer.last().unwrap()["recovered"], true);
+}
