@@ -76,12 +76,7 @@ pub async fn handle(
             )
             .execute(etx.conn())
             .await?;
-            if done.rows_affected() == 0 {
-                return Err(AppError::NotFound("message"));
-            }
-            etx.append(ctx.room, "chat.deleted", json!({ "id": id }))
-                .await?;
-            json!({ "id": id })
+            message_changed(ctx, etx, done.rows_affected(), "chat.deleted", id).await?
         }
         "chat.hide" => {
             ctx.require_moderator()?;
@@ -95,12 +90,7 @@ pub async fn handle(
             )
             .execute(etx.conn())
             .await?;
-            if done.rows_affected() == 0 {
-                return Err(AppError::NotFound("message"));
-            }
-            etx.append(ctx.room, "chat.hidden", json!({ "id": id }))
-                .await?;
-            json!({ "id": id })
+            message_changed(ctx, etx, done.rows_affected(), "chat.hidden", id).await?
         }
         "chat.slow_mode" => {
             ctx.require_moderator()?;
@@ -159,6 +149,23 @@ pub async fn handle(
         _ => return Ok(None),
     };
     Ok(Some(result))
+}
+
+/// After an update of message `id`: announces `event` if a row changed, else the message
+/// is not there (or not the caller's to change).
+async fn message_changed(
+    ctx: &CommandCtx<'_>,
+    etx: &mut EventTx,
+    rows_changed: u64,
+    event: &str,
+    id: Uuid,
+) -> AppResult<Value> {
+    if rows_changed == 0 {
+        return Err(AppError::NotFound("message"));
+    }
+    let data = json!({ "id": id });
+    etx.append(ctx.room, event, data.clone()).await?;
+    Ok(data)
 }
 
 async fn send(ctx: &CommandCtx<'_>, etx: &mut EventTx, body: String) -> AppResult<Value> {
