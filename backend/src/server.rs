@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 
 use anyhow::Context;
+use axum::serve::ListenerExt;
 use rand::RngCore;
 use secrecy::ExposeSecret;
 use sqlx::PgPool;
@@ -61,6 +62,13 @@ async fn run(args: &ServeArgs, db: &PgPool) -> anyhow::Result<()> {
     if let Some(logins) = &demo_logins {
         crate::demo::print_logins(logins, Some(&public_url));
     }
+    // Without TCP_NODELAY, Nagle's algorithm holds a small WebSocket frame back until the
+    // previous one is acknowledged, and delayed ACKs make that up to 40 ms.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::warn!(?error, "could not set TCP_NODELAY");
+        }
+    });
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -27,7 +27,7 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 # 10,000 connections need as many file descriptors on both sides.
-ulimit -n 65536
+ulimit -n "$(ulimit -Hn)"
 
 step "building (release)"
 ensure_node
