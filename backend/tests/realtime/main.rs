@@ -3,8 +3,10 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod faults;
 mod features;
 mod gateway;
 mod helpers;
 mod nodes;
+mod outages;
 mod resume;
