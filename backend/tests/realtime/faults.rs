@@ -268,3 +268,43 @@ async fn clients_of_a_dead_node_resume_on_the_other_without_loss_or_duplicates(d
     assert_eq!(seen, (1..=41).collect::<Vec<_>>());
     assert_eq!(count_bodies(&db, "last words").await, 1);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_command_whose_connection_the_database_ends_is_unavailable_then_applied_once(db: PgPool) {
+    let app = spawn(db.clone()).await;
+    let conference = conference(&db).await;
+    let room = format!("session:{}", session(&db, conference, "public").await);
+    let (ana, token) = user(&app, "Ana").await;
+    member(&db, conference, ana, "attendee").await;
+    let mut client = Client::connect(&app, &token).await;
+    client.subscribe(&room, None).await;
+    client
+        .command(&room, "chat.send", json!({"body": "first"}))
+        .await;
+    // What a fast shutdown, an administrator or a failover does to a busy connection.
+    let holder = hold_room(&db, &room).await;
+    let id = send_stuck(&mut client, &room, "ended").await;
+    let ended: Vec<bool> = sqlx::query_scalar(
+        "select pg_terminate_backend(pid) from pg_stat_activity
+         where datname = current_database() and wait_event_type = 'Lock'",
+    )
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    assert_eq!(ended, [true]);
+    let answer = client.answer(id).await;
+    assert_eq!(
+        (answer["code"].as_str(), answer["retryable"].as_bool()),
+        (Some("unavailable"), Some(true)),
+        "{answer}"
+    );
+    holder.rollback().await.unwrap();
+    let acked = until_acked(&mut client, id, &room, "ended").await;
+    assert_eq!(acked["type"], "ack");
+    assert_eq!(count_bodies(&db, "ended").await, 1);
+    let replay = Client::connect(&app, &token)
+        .await
+        .subscribe(&room, Some(0))
+        .await;
+    assert_eq!(seqs(&replay), [1, 2]);
+}
