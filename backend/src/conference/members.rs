@@ -1,9 +1,10 @@
 //! Members of a conference as organisers manage them: the list, roles, and removal.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use sqlx::{PgExecutor, PgPool};
+use sqlx::{PgConnection, PgExecutor, PgPool};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -75,17 +76,8 @@ pub async fn set_role(
 ) -> AppResult<Json<Member>> {
     access.require(ConferenceRole::Organiser)?;
     let mut tx = db.begin().await?;
-    // Lock the organiser rows so two organisers demoting each other cannot both succeed.
-    let organisers = sqlx::query_scalar!(
-        "select user_id from conference_members where conference_id = $1 and role = 'organiser' for update",
-        access.conference_id
-    )
-    .fetch_all(&mut *tx)
-    .await?;
-    if change.role != ConferenceRole::Organiser && organisers == [user_id] {
-        return Err(AppError::Conflict(
-            "a conference needs at least one organiser".into(),
-        ));
+    if change.role != ConferenceRole::Organiser {
+        keep_an_organiser(&mut tx, access.conference_id, user_id).await?;
     }
     let updated = sqlx::query!(
         "update conference_members set role = $3, updated_at = now() where conference_id = $1 and user_id = $2",
@@ -112,6 +104,66 @@ pub async fn set_role(
         .ok_or(AppError::NotFound("member"))?;
     tx.commit().await?;
     Ok(Json(member))
+}
+
+/// Removes a member from a conference. Organisers only; the last organiser cannot be
+/// removed. The person's live subscriptions to the conference's rooms end within a second,
+/// on every node (see `docs/realtime.md`).
+#[utoipa::path(delete, path = "/api/conferences/{slug}/members/{user_id}", tag = "conferences",
+    params(("slug" = String, Path), ("user_id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub async fn remove_member(
+    State(db): State<PgPool>,
+    access: ConferenceAccess,
+    AppPath((_slug, user_id)): AppPath<(String, Uuid)>,
+) -> AppResult<StatusCode> {
+    access.require(ConferenceRole::Organiser)?;
+    let mut tx = db.begin().await?;
+    keep_an_organiser(&mut tx, access.conference_id, user_id).await?;
+    let role = sqlx::query_scalar!(
+        r#"delete from conference_members where conference_id = $1 and user_id = $2
+           returning role as "role: ConferenceRole""#,
+        access.conference_id,
+        user_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound("member"))?;
+    // Every node's real-time watcher reads `user_id` from this entry (realtime::bus).
+    crate::audit::record(
+        &mut *tx,
+        access.conference_id,
+        access.user.id,
+        "member.remove",
+        serde_json::json!({"user_id": user_id, "role": role}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Refuses a change that would leave the conference without an organiser, `user_id` being
+/// the one who stops being one. Locks the organiser rows, so two organisers demoting or
+/// removing each other cannot both succeed.
+async fn keep_an_organiser(
+    tx: &mut PgConnection,
+    conference_id: Uuid,
+    user_id: Uuid,
+) -> AppResult<()> {
+    let organisers = sqlx::query_scalar!(
+        "select user_id from conference_members where conference_id = $1 and role = 'organiser' for update",
+        conference_id
+    )
+    .fetch_all(tx)
+    .await?;
+    if organisers == [user_id] {
+        return Err(AppError::Conflict(
+            "a conference needs at least one organiser".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Members matching an optional ILIKE pattern, role and user id.

@@ -27,7 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(conferences::join_conference))
         .routes(routes!(members::list_members))
-        .routes(routes!(members::set_role))
+        .routes(routes!(members::set_role, members::remove_member))
         .routes(routes!(sessions::list_sessions, sessions::create_session))
         .routes(routes!(
             sessions::get_session,

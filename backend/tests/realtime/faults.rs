@@ -3,64 +3,12 @@
 
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Value};
-use sqlx::{PgPool, Postgres, Transaction};
+use serde_json::json;
+use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::helpers::*;
-use crate::outages::{pool, Cluster, Node};
-
-/// Sends command `id` until it is acknowledged; meanwhile only `unavailable` is acceptable.
-async fn until_acked(client: &mut Client, id: Uuid, room: &str, body: &str) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let answer = client
-            .command_with_id(id, room, "chat.send", json!({ "body": body }))
-            .await;
-        if answer["type"] == "ack" {
-            return answer;
-        }
-        assert_eq!(
-            (answer["code"].as_str(), answer["retryable"].as_bool()),
-            (Some("unavailable"), Some(true)),
-            "{answer}"
-        );
-        assert!(Instant::now() < deadline, "the database never came back");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
-/// Locks `room`'s log until the transaction ends: appending to it waits.
-async fn hold_room(db: &PgPool, room: &str) -> Transaction<'static, Postgres> {
-    let mut holder = db.begin().await.unwrap();
-    sqlx::query("select 1 from rooms where id = $1 for update")
-        .bind(room)
-        .execute(&mut *holder)
-        .await
-        .unwrap();
-    holder
-}
-
-/// Sends a `chat.send` that gets stuck behind [`hold_room`]; returns its id.
-async fn send_stuck(client: &mut Client, room: &str, body: &str) -> Uuid {
-    let id = Uuid::new_v4();
-    client
-        .send(
-            json!({"type": "command", "id": id, "room": room, "name": "chat.send",
-                     "data": {"body": body}}),
-        )
-        .await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    id
-}
-
-async fn count_bodies(db: &PgPool, body: &str) -> i64 {
-    sqlx::query_scalar("select count(*) from chat_messages where body = $1")
-        .bind(body)
-        .fetch_one(db)
-        .await
-        .unwrap()
-}
+use crate::outages::*;
 
 #[tokio::test]
 async fn a_database_crash_mid_session_loses_nothing_and_applies_each_command_once() {

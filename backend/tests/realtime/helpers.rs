@@ -244,6 +244,37 @@ impl Client {
     }
 }
 
+/// The status of an authenticated request without a body.
+pub async fn http_status(app: &TestApp, method: &str, path: &str, token: &str) -> u16 {
+    let response = raw_http(app, method, path, Some(token), None).await;
+    response[9..12].parse().unwrap()
+}
+
+/// A minimal HTTP/1.1 exchange (the tests need no HTTP client crate).
+pub async fn raw_http(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<String>,
+) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    let body = body.unwrap_or_default();
+    let cookie = token
+        .map(|t| format!("cookie: viaduc_access={t}\r\n"))
+        .unwrap_or_default();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\n{cookie}content-length: {}\r\nconnection: close\r\n\r\n{body}",
+        app.addr,
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    response
+}
+
 /// Seqs of the `event` messages among `messages`.
 pub fn seqs(messages: &[Value]) -> Vec<i64> {
     messages

@@ -7,6 +7,7 @@ mod faults;
 mod features;
 mod gateway;
 mod helpers;
+mod membership;
 mod nodes;
 mod outages;
 mod resume;

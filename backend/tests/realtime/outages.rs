@@ -1,16 +1,19 @@
-//! Outages on purpose: a node that dies like a crashed process, and a private PostgreSQL
-//! cluster that can crash and come back (the shared server must not be restarted).
+//! Outages on purpose: a node that dies like a crashed process, a private PostgreSQL
+//! cluster that can crash and come back (the shared server must not be restarted), and
+//! commands caught in them.
 
 use std::os::unix::fs::PermissionsExt;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use serde_json::{json, Value};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{ConnectOptions, PgPool};
+use sqlx::{ConnectOptions, PgPool, Postgres, Transaction};
 use tempfile::TempDir;
 use tokio::runtime::Runtime;
+use uuid::Uuid;
 use viaduc::db::embedded::EmbeddedPostgres;
 
-use crate::helpers::{spawn, TestApp};
+use crate::helpers::{spawn, Client, TestApp};
 
 /// A pool like the server's, with a short wait for a connection so that an outage shows
 /// quickly (`unavailable`) instead of holding commands for long.
@@ -81,4 +84,56 @@ impl Cluster {
         viaduc::db::MIGRATOR.run(&mut connection).await.unwrap();
         Cluster { server, _dir: dir }
     }
+}
+
+/// Sends command `id` until it is acknowledged; meanwhile only `unavailable` is acceptable.
+pub async fn until_acked(client: &mut Client, id: Uuid, room: &str, body: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let answer = client
+            .command_with_id(id, room, "chat.send", json!({ "body": body }))
+            .await;
+        if answer["type"] == "ack" {
+            return answer;
+        }
+        assert_eq!(
+            (answer["code"].as_str(), answer["retryable"].as_bool()),
+            (Some("unavailable"), Some(true)),
+            "{answer}"
+        );
+        assert!(Instant::now() < deadline, "the database never came back");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Locks `room`'s log until the transaction ends: appending to it waits.
+pub async fn hold_room(db: &PgPool, room: &str) -> Transaction<'static, Postgres> {
+    let mut holder = db.begin().await.unwrap();
+    sqlx::query("select 1 from rooms where id = $1 for update")
+        .bind(room)
+        .execute(&mut *holder)
+        .await
+        .unwrap();
+    holder
+}
+
+/// Sends a `chat.send` that gets stuck behind [`hold_room`]; returns its id.
+pub async fn send_stuck(client: &mut Client, room: &str, body: &str) -> Uuid {
+    let id = Uuid::new_v4();
+    client
+        .send(
+            json!({"type": "command", "id": id, "room": room, "name": "chat.send",
+                     "data": {"body": body}}),
+        )
+        .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    id
+}
+
+pub async fn count_bodies(db: &PgPool, body: &str) -> i64 {
+    sqlx::query_scalar("select count(*) from chat_messages where body = $1")
+        .bind(body)
+        .fetch_one(db)
+        .await
+        .unwrap()
 }
