@@ -110,10 +110,22 @@ impl From<sqlx::Error> for AppError {
             | sqlx::Error::PoolTimedOut
             | sqlx::Error::PoolClosed
             | sqlx::Error::Tls(_) => AppError::Unavailable,
+            // So is the server ending the connection (fast shutdown, restart, an administrator,
+            // a failover: 57P01–57P03, class 08): retrying is safe, commands carry their id.
+            sqlx::Error::Database(error)
+                if error.code().is_some_and(|code| connection_lost(&code)) =>
+            {
+                AppError::Unavailable
+            }
             sqlx::Error::RowNotFound => AppError::NotFound("record"),
             other => AppError::Database(other),
         }
     }
+}
+
+/// SQLSTATEs meaning the server dropped or refused the connection, not that the query failed.
+fn connection_lost(code: &str) -> bool {
+    code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03")
 }
 
 impl From<validator::ValidationErrors> for AppError {

@@ -3,6 +3,7 @@
 
 mod access;
 mod conferences;
+mod members;
 mod schedule;
 pub mod sessions;
 pub mod text;
@@ -25,8 +26,8 @@ pub fn router() -> OpenApiRouter<AppState> {
             conferences::update_conference
         ))
         .routes(routes!(conferences::join_conference))
-        .routes(routes!(conferences::list_members))
-        .routes(routes!(conferences::set_role))
+        .routes(routes!(members::list_members))
+        .routes(routes!(members::set_role, members::remove_member))
         .routes(routes!(sessions::list_sessions, sessions::create_session))
         .routes(routes!(
             sessions::get_session,

@@ -106,9 +106,21 @@ impl EmbeddedPostgres {
         if !self.owned {
             return Ok(());
         }
-        self.run("pg_ctl", &self.stop_args()).await?;
+        self.run("pg_ctl", &self.stop_args("fast")).await?;
         tracing::info!("embedded PostgreSQL stopped");
         Ok(())
+    }
+
+    /// Stops the server the way a crash would (`pg_ctl stop -m immediate`: no checkpoint,
+    /// clients cut off; the next start runs crash recovery). With [`Self::start_again`] this
+    /// is `pg_ctl restart -m immediate` with the outage held open, for fault tests.
+    pub async fn crash(&self) -> anyhow::Result<()> {
+        self.run("pg_ctl", &self.stop_args("immediate")).await
+    }
+
+    /// Starts the server again after [`Self::crash`].
+    pub async fn start_again(&self) -> anyhow::Result<()> {
+        self.pg_ctl_start().await
     }
 
     /// Whether a server is running on this cluster.
@@ -172,13 +184,13 @@ impl EmbeddedPostgres {
             .username(SUPERUSER)
     }
 
-    fn stop_args(&self) -> [&std::ffi::OsStr; 6] {
+    fn stop_args<'a>(&'a self, mode: &'a str) -> [&'a std::ffi::OsStr; 6] {
         [
             "stop".as_ref(),
             "-D".as_ref(),
             self.cluster_dir.as_os_str(),
             "-m".as_ref(),
-            "fast".as_ref(),
+            mode.as_ref(),
             "-w".as_ref(),
         ]
     }
@@ -222,7 +234,7 @@ impl Drop for EmbeddedPostgres {
         // Last resort on an error path: never leave a server running behind us.
         let mut command = std::process::Command::new(self.bin_dir.join("pg_ctl"));
         command
-            .args(self.stop_args())
+            .args(self.stop_args("fast"))
             .current_dir(&self.cluster_dir);
         if let Some(user) = &self.run_as {
             use std::os::unix::process::CommandExt;

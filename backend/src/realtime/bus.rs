@@ -1,8 +1,9 @@
 //! PostgreSQL as the bus between nodes. After commit a node NOTIFYs — outside the write
 //! transaction and coalesced, since NOTIFY takes a global lock at commit — naming the rooms
 //! that advanced; every node LISTENs and reads the new rows from the log. The listener
-//! reconnects after a database restart and catches up from the log. A watcher closes the
-//! sockets of logins that were revoked (logout), on every node.
+//! reconnects after a database restart and catches up from the log. A watcher acts on lost
+//! access on every node: it closes the sockets of revoked logins (logout) and ends the
+//! subscriptions of people removed from a conference.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -23,7 +24,7 @@ pub const PRESENCE_CHANNEL: &str = "viaduc_presence";
 const COALESCE: Duration = Duration::from_millis(2);
 /// NOTIFY payloads must stay under 8,000 bytes.
 const MAX_PAYLOAD: usize = 7_000;
-const REVOCATION_POLL: Duration = Duration::from_millis(500);
+const ACCESS_POLL: Duration = Duration::from_millis(500);
 
 /// `<node id>|room,room,...` payloads, each under the size limit.
 pub fn payloads(node_id: Uuid, rooms: impl IntoIterator<Item = RoomId>) -> Vec<String> {
@@ -150,11 +151,13 @@ pub async fn run_listener(hub: Arc<Hub>, presence: Arc<Presence>) {
     }
 }
 
-/// Closes, within about half a second, the sockets of logins revoked on any node.
+/// Acts, within about half a second, on access lost on any node: closes the sockets of
+/// revoked logins (logout), and ends the subscriptions of people removed from a conference
+/// to its rooms.
 #[tracing::instrument(skip_all)]
-pub async fn run_revocation_watcher(hub: Arc<Hub>) {
+pub async fn run_access_watcher(hub: Arc<Hub>) {
     let mut since: Option<DateTime<Utc>> = None;
-    let mut tick = tokio::time::interval(REVOCATION_POLL);
+    let mut tick = tokio::time::interval(ACCESS_POLL);
     loop {
         tick.tick().await;
         let now = match sqlx::query_scalar!(r#"select now() as "now!""#)
@@ -169,20 +172,49 @@ pub async fn run_revocation_watcher(hub: Arc<Hub>) {
             continue;
         };
         // The overlap covers transactions that committed late with an earlier timestamp.
-        let revoked = sqlx::query_scalar!(
-            "select distinct family_id from refresh_tokens where revoked_at > $1",
-            from - chrono::Duration::seconds(5)
-        )
-        .fetch_all(hub.db())
-        .await;
-        if let Ok(revoked) = revoked {
-            let revoked: HashSet<Uuid> = revoked.into_iter().collect();
-            if !revoked.is_empty() {
-                hub.close_sessions(&revoked, close::UNAUTHORIZED);
-            }
+        let from = from - chrono::Duration::seconds(5);
+        if revoke_logins(&hub, from).await.is_ok() && end_memberships(&hub, from).await.is_ok() {
             since = Some(now);
         }
     }
+}
+
+async fn revoke_logins(hub: &Hub, from: DateTime<Utc>) -> sqlx::Result<()> {
+    let revoked: HashSet<Uuid> = sqlx::query_scalar!(
+        "select distinct family_id from refresh_tokens where revoked_at > $1",
+        from
+    )
+    .fetch_all(hub.db())
+    .await?
+    .into_iter()
+    .collect();
+    if !revoked.is_empty() {
+        hub.connections
+            .close_sessions(&revoked, close::UNAUTHORIZED);
+    }
+    Ok(())
+}
+
+/// Removals are read from the audit log (`member.remove`, written with the removal); a
+/// person who is a member again, or a platform organiser, keeps their rooms.
+async fn end_memberships(hub: &Hub, from: DateTime<Utc>) -> sqlx::Result<()> {
+    let removed = sqlx::query!(
+        r#"select distinct a.conference_id as "conference_id!", u.id as user_id
+           from audit_log a
+           join users u on u.id = (a.details->>'user_id')::uuid
+           where a.action = 'member.remove' and a.created_at > $1
+             and not u.is_platform_organiser
+             and not exists (select 1 from conference_members m
+                             where m.conference_id = a.conference_id and m.user_id = u.id)"#,
+        from
+    )
+    .fetch_all(hub.db())
+    .await?;
+    for removal in removed {
+        hub.connections
+            .end_membership(removal.user_id, removal.conference_id);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

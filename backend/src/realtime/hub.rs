@@ -4,15 +4,15 @@
 //! by replay when it reconnects.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use axum::extract::ws::Utf8Bytes;
 use sqlx::PgPool;
-use tokio::sync::{mpsc, watch, Notify};
+use tokio::sync::{mpsc, Notify};
 use uuid::Uuid;
 
+use super::connections::{Connections, Kick};
 use super::log::{self, LoggedEvent};
 use super::protocol::{close, ServerMsg};
 use super::room::RoomId;
@@ -42,7 +42,7 @@ pub enum Outgoing {
 #[derive(Clone)]
 pub struct Subscriber {
     pub queue: mpsc::Sender<Outgoing>,
-    pub kick: Arc<watch::Sender<Option<u16>>>,
+    pub kick: Kick,
 }
 
 impl Subscriber {
@@ -106,18 +106,12 @@ enum PumpMsg {
     Seed(RoomId, i64),
 }
 
-/// An open connection, for closing it from outside (logout, slow).
-struct ConnInfo {
-    session_id: Uuid,
-    kick: Arc<watch::Sender<Option<u16>>>,
-}
-
 pub struct Hub {
     pub node_id: Uuid,
     db: PgPool,
     rooms: Mutex<HashMap<RoomId, RoomEntry>>,
-    conns: Mutex<HashMap<ConnId, ConnInfo>>,
-    next_conn: AtomicU64,
+    /// The open connections of this node.
+    pub connections: Connections,
     pump: mpsc::UnboundedSender<PumpMsg>,
     /// Rooms this node advanced, for the coalescing notifier.
     pub(super) advanced: Mutex<HashSet<RoomId>>,
@@ -132,8 +126,7 @@ impl Hub {
             node_id: Uuid::new_v4(),
             db,
             rooms: Mutex::default(),
-            conns: Mutex::default(),
-            next_conn: AtomicU64::new(1),
+            connections: Connections::default(),
             pump,
             advanced: Mutex::default(),
             advanced_signal: Notify::new(),
@@ -150,47 +143,6 @@ impl Hub {
         self.rooms
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    fn conns(&self) -> MutexGuard<'_, HashMap<ConnId, ConnInfo>> {
-        self.conns
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// Registers a connection; the receiver says when (and with which code) to close it.
-    pub fn connect(&self, session_id: Uuid) -> (ConnId, Arc<watch::Sender<Option<u16>>>) {
-        let id = self.next_conn.fetch_add(1, Ordering::Relaxed);
-        let kick = Arc::new(watch::Sender::new(None));
-        self.conns().insert(
-            id,
-            ConnInfo {
-                session_id,
-                kick: Arc::clone(&kick),
-            },
-        );
-        (id, kick)
-    }
-
-    pub fn disconnect(&self, id: ConnId, rooms: impl IntoIterator<Item = RoomId>) {
-        self.conns().remove(&id);
-        for room in rooms {
-            self.unsubscribe(room, id);
-        }
-    }
-
-    /// Number of open connections on this node.
-    pub fn connection_count(&self) -> usize {
-        self.conns().len()
-    }
-
-    /// Closes every connection of the given logins.
-    pub fn close_sessions(&self, sessions: &HashSet<Uuid>, code: u16) {
-        for info in self.conns().values() {
-            if sessions.contains(&info.session_id) {
-                info.kick.send_replace(Some(code));
-            }
-        }
     }
 
     pub fn subscribe(&self, room: RoomId, id: ConnId, subscriber: Subscriber) {

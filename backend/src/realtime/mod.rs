@@ -7,6 +7,8 @@ pub mod announcements;
 pub mod bus;
 pub mod chat;
 pub mod commands;
+pub mod connections;
+mod errors;
 pub mod gateway;
 pub mod hub;
 pub mod log;
@@ -37,7 +39,7 @@ pub struct Realtime {
 }
 
 impl Realtime {
-    /// Starts the hub, presence, the notifier, the listener, the logout watcher and the log
+    /// Starts the hub, presence, the notifier, the listener, the access watcher and the log
     /// pruner. The
     /// allowed origin is the one of `settings.public_url`.
     pub fn start(db: PgPool, settings: &Settings) -> Self {
@@ -45,7 +47,7 @@ impl Realtime {
         let presence = Presence::start(Arc::clone(&hub));
         tokio::spawn(bus::run_notifier(Arc::clone(&hub)));
         tokio::spawn(bus::run_listener(Arc::clone(&hub), Arc::clone(&presence)));
-        tokio::spawn(bus::run_revocation_watcher(Arc::clone(&hub)));
+        tokio::spawn(bus::run_access_watcher(Arc::clone(&hub)));
         tokio::spawn(log::run_pruner(db.clone()));
         Realtime {
             hub,

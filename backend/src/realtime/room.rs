@@ -109,6 +109,10 @@ pub async fn authorize(db: &PgPool, user_id: Uuid, room: RoomId) -> AppResult<Ro
             .fetch_optional(db)
             .await?
             .ok_or(AppError::NotFound("room"))?;
+            // Leaving the conference (removal) closes its private rooms too.
+            conference_role(db, row.conference_id, user_id)
+                .await?
+                .ok_or(AppError::NotFound("room"))?;
             Ok(RoomAccess {
                 conference_id: Some(row.conference_id),
                 moderator: false,

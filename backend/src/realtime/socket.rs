@@ -13,10 +13,11 @@ use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 use uuid::Uuid;
 
+use super::errors::coded_error;
 use super::hub::{Outgoing, Subscriber, QUEUE_CAPACITY};
 use super::protocol::{close, ClientMsg, ErrorCode};
 use super::room::RoomId;
-use super::worker::{coded_error, Job, Reply, Worker};
+use super::worker::{Job, Reply, Worker};
 use super::Realtime;
 
 const PING_EVERY: Duration = Duration::from_secs(15);
@@ -44,10 +45,12 @@ pub async fn serve(
     user_name: String,
 ) {
     let hub = Arc::clone(&realtime.hub);
-    let (conn_id, kick) = hub.connect(session_id);
+    let (job_tx, job_rx) = mpsc::channel(JOBS);
+    let (conn_id, kick) = hub
+        .connections
+        .register(session_id, user_id, job_tx.clone());
     let (queue_tx, queue) = mpsc::channel(QUEUE_CAPACITY);
     let (reply_tx, replies) = mpsc::channel(JOBS);
-    let (job_tx, job_rx) = mpsc::channel(JOBS);
     let worker = Worker {
         user_id,
         user_name,
@@ -69,7 +72,7 @@ pub async fn serve(
     connection
         .run(socket, queue, replies, kick.subscribe())
         .await;
-    hub.disconnect(conn_id, []);
+    hub.connections.unregister(conn_id);
 }
 
 struct Connection {
@@ -191,9 +194,11 @@ impl Connection {
     fn reply(&mut self, reply: Reply) -> Option<u16> {
         match reply {
             Reply::Frame(frame) => self.out.push(Message::Text(frame)),
-            Reply::Gone { room, frame } => {
-                self.rooms.remove(&room);
-                self.out.push(Message::Text(frame));
+            Reply::Gone { room, frame } => self.gone(room, frame),
+            Reply::Left(rooms) => {
+                for (room, frame) in rooms {
+                    self.gone(room, frame);
+                }
             }
             Reply::Caught { room, head, frames } => {
                 self.out.extend(frames.into_iter().map(Message::Text));
@@ -211,6 +216,12 @@ impl Connection {
             }
         }
         None
+    }
+
+    /// The room's subscription ended; `frame` tells the client.
+    fn gone(&mut self, room: RoomId, frame: Utf8Bytes) {
+        self.rooms.remove(&room);
+        self.out.push(Message::Text(frame));
     }
 
     fn incoming(&mut self, text: &str) {

@@ -12,6 +12,7 @@ use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use super::commands::{self, CommandCtx};
+use super::errors::{coded_error, error_frame};
 use super::hub::{event_frame, frame, ConnId, Hub, Subscriber};
 use super::log;
 use super::presence::{Presence, PresenceGuard};
@@ -46,6 +47,10 @@ pub enum Job {
         name: String,
         data: Value,
     },
+    /// The user is no longer a member of this conference: end the subscriptions to its rooms.
+    Removed {
+        conference_id: Uuid,
+    },
 }
 
 /// What the worker hands back to the socket loop.
@@ -63,6 +68,8 @@ pub enum Reply {
         room: RoomId,
         frame: Utf8Bytes,
     },
+    /// Subscriptions ended from outside (a removal from the conference); each frame says so.
+    Left(Vec<(RoomId, Utf8Bytes)>),
 }
 
 pub struct Worker {
@@ -162,7 +169,28 @@ impl Worker {
                     Err(error) => error_frame(Some(id), None, error),
                 })
             }
+            Job::Removed { conference_id } => self.leave(rooms, conference_id),
         }
+    }
+
+    /// Ends the subscriptions to the rooms of `conference_id`, each with a `forbidden` error.
+    fn leave(&self, rooms: &mut HashMap<RoomId, Joined>, conference_id: Uuid) -> Reply {
+        let gone: Vec<RoomId> = rooms
+            .iter()
+            .filter(|(_, joined)| joined.access.conference_id == Some(conference_id))
+            .map(|(room, _)| *room)
+            .collect();
+        Reply::Left(
+            gone.into_iter()
+                .map(|room| {
+                    rooms.remove(&room);
+                    self.hub.unsubscribe(room, self.conn_id);
+                    let error =
+                        AppError::Forbidden("you are no longer a member of this conference");
+                    (room, error_frame(None, Some(room), error))
+                })
+                .collect(),
+        )
     }
 
     async fn subscribe(
@@ -262,40 +290,4 @@ impl Worker {
             frames,
         })
     }
-}
-
-pub fn coded_error(id: Option<Uuid>, code: ErrorCode, message: &str) -> Utf8Bytes {
-    frame(&ServerMsg::Error {
-        id,
-        room: None,
-        code,
-        message: message.to_owned(),
-        retryable: code.retryable(),
-    })
-}
-
-/// An `AppError` as a protocol error.
-fn error_frame(id: Option<Uuid>, room: Option<RoomId>, error: AppError) -> Utf8Bytes {
-    let code = match &error {
-        AppError::Unauthorized | AppError::InvalidCredentials | AppError::Forbidden(_) => {
-            ErrorCode::Forbidden
-        }
-        AppError::NotFound(_) => ErrorCode::NotFound,
-        AppError::Conflict(_) => ErrorCode::Conflict,
-        AppError::Validation { .. } => ErrorCode::Validation,
-        AppError::BadRequest(_) | AppError::PayloadTooLarge => ErrorCode::BadRequest,
-        AppError::RateLimited { .. } => ErrorCode::RateLimited,
-        AppError::Unavailable => ErrorCode::Unavailable,
-        AppError::Database(_) | AppError::Internal(_) => {
-            tracing::error!(?error, "command failed");
-            ErrorCode::Internal
-        }
-    };
-    frame(&ServerMsg::Error {
-        id,
-        room: room.map(|room| room.to_string()),
-        code,
-        message: error.to_string(),
-        retryable: code.retryable(),
-    })
 }

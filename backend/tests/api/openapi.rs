@@ -41,6 +41,9 @@ async fn openapi_document_is_served_and_valid(db: PgPool) {
             "{path} is missing from the OpenAPI document"
         );
     }
+    // Members are managed on one path: a role is set with PUT, a member removed with DELETE.
+    let member = &paths["/api/conferences/{slug}/members/{user_id}"];
+    assert!(member.put.is_some() && member.delete.is_some());
     // Every schema a route refers to is defined.
     let components = spec.components.expect("components");
     for schema in [

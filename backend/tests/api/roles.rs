@@ -124,6 +124,67 @@ async fn the_last_organiser_cannot_be_demoted(db: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn organisers_remove_members_but_never_the_last_organiser(db: PgPool) {
+    let state = state(db);
+    let mut organiser = conference_with_organiser(&state).await;
+    let me = organiser.get("/api/me").await;
+    let organiser_path = format!(
+        "/api/conferences/ecc/members/{}",
+        me.body["id"].as_str().unwrap()
+    );
+    let mut attendee = Client::new(&state);
+    let attendee_id = attendee.signup("anna@cluster.eu", "Anna").await;
+    attendee.post("/api/conferences/ecc/join", json!({})).await;
+    let attendee_path = format!("/api/conferences/ecc/members/{attendee_id}");
+
+    let refused = attendee.delete(&organiser_path).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text);
+    assert_eq!(refused.body["error"]["code"], "forbidden");
+    let unknown = organiser
+        .delete(&format!(
+            "/api/conferences/ecc/members/{}",
+            uuid::Uuid::new_v4()
+        ))
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{}", unknown.text);
+    assert_eq!(unknown.body["error"]["code"], "not_found");
+    // Platform organisers may manage any conference, so use an ordinary organiser.
+    sqlx::query("update users set is_platform_organiser = false")
+        .execute(&state.db)
+        .await
+        .unwrap();
+    let last = organiser.delete(&organiser_path).await;
+    assert_eq!(last.status, StatusCode::CONFLICT, "{}", last.text);
+    assert_eq!(last.body["error"]["code"], "conflict");
+
+    let removed = organiser.delete(&attendee_path).await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT, "{}", removed.text);
+    let members = organiser.get("/api/conferences/ecc/members").await;
+    let names: Vec<&str> = members
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|member| member["display_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Odile"]);
+    assert_eq!(
+        attendee.get("/api/conferences/ecc").await.body["my_role"],
+        json!(null)
+    );
+    assert_eq!(
+        organiser.delete(&attendee_path).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let audit: Vec<serde_json::Value> =
+        sqlx::query_scalar("select details from audit_log where action = 'member.remove'")
+            .fetch_all(&state.db)
+            .await
+            .unwrap();
+    assert_eq!(audit, [json!({"user_id": attendee_id, "role": "attendee"})]);
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn invite_only_sessions_are_hidden_from_the_uninvited(db: PgPool) {
     let state = state(db);
     let mut organiser = conference_with_organiser(&state).await;

@@ -289,7 +289,7 @@ async fn a_stalled_client_is_cut_while_the_others_keep_receiving(db: PgPool) {
     stalled.subscribe(&room.to_string(), None).await;
     let mut healthy = Client::connect(&app, &ana_token).await;
     healthy.subscribe(&room.to_string(), None).await;
-    assert_eq!(app.state.realtime.hub.connection_count(), 2);
+    assert_eq!(app.state.realtime.hub.connections.count(), 2);
     let big = "y".repeat(60_000);
     let started = std::time::Instant::now();
     for batch in 0..20 {
@@ -311,7 +311,7 @@ async fn a_stalled_client_is_cut_while_the_others_keep_receiving(db: PgPool) {
     assert!(started.elapsed() < Duration::from_secs(30));
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(
-        app.state.realtime.hub.connection_count(),
+        app.state.realtime.hub.connections.count(),
         1,
         "the stalled client was not cut"
     );

@@ -76,7 +76,7 @@ async fn logging_out_closes_the_sockets_of_that_login_within_a_second(db: PgPool
     let http = reqwest_like_signup(&app).await;
     let mut client = Client::connect(&app, &http).await;
     let started = std::time::Instant::now();
-    let status = post(&app, "/api/auth/logout", &http).await;
+    let status = http_status(&app, "POST", "/api/auth/logout", &http).await;
     assert_eq!(status, 204);
     assert_eq!(
         client.close_code(Duration::from_millis(1500)).await,
@@ -107,34 +107,4 @@ async fn reqwest_like_signup(app: &TestApp) -> String {
         .and_then(|rest| rest.split(';').next())
         .unwrap()
         .to_owned()
-}
-
-async fn post(app: &TestApp, path: &str, token: &str) -> u16 {
-    let response = raw_http(app, "POST", path, Some(token), None).await;
-    response[9..12].parse().unwrap()
-}
-
-/// A minimal HTTP/1.1 exchange (the tests need no HTTP client crate).
-async fn raw_http(
-    app: &TestApp,
-    method: &str,
-    path: &str,
-    token: Option<&str>,
-    body: Option<String>,
-) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
-    let body = body.unwrap_or_default();
-    let cookie = token
-        .map(|t| format!("cookie: viaduc_access={t}\r\n"))
-        .unwrap_or_default();
-    let request = format!(
-        "{method} {path} HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\n{cookie}content-length: {}\r\nconnection: close\r\n\r\n{body}",
-        app.addr,
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await.unwrap();
-    response
 }

@@ -145,17 +145,25 @@ impl Client {
 
     /// The next JSON message (skipping presence updates).
     pub async fn recv(&mut self) -> Value {
+        self.try_recv().await.expect("the connection ended")
+    }
+
+    /// The next JSON message (skipping presence updates), or `None` once the connection has
+    /// ended (a close frame, or the server gone without one).
+    pub async fn try_recv(&mut self) -> Option<Value> {
         loop {
             let message = tokio::time::timeout(WAIT, self.ws.next())
                 .await
-                .expect("timed out waiting for a message")
-                .expect("the connection ended")
-                .expect("a WebSocket error");
-            if let Message::Text(text) = message {
-                let value: Value = serde_json::from_str(&text).unwrap();
-                if value["type"] != "presence" {
-                    return value;
+                .expect("timed out waiting for a message");
+            match message {
+                Some(Ok(Message::Text(text))) => {
+                    let value: Value = serde_json::from_str(&text).unwrap();
+                    if value["type"] != "presence" {
+                        return Some(value);
+                    }
                 }
+                Some(Ok(Message::Close(_)) | Err(_)) | None => return None,
+                Some(Ok(_)) => {}
             }
         }
     }
@@ -175,11 +183,18 @@ impl Client {
 
     /// Subscribes and returns what came before and with `subscribed`.
     pub async fn subscribe(&mut self, room: &str, since: Option<i64>) -> Vec<Value> {
-        let mut message = json!({"type": "subscribe", "room": room});
-        if let Some(since) = since {
-            message["since"] = json!(since);
-        }
-        self.send(message).await;
+        self.resume(room, since, None).await
+    }
+
+    /// Subscribes from what a reconnecting client remembers: the last seq and its epoch.
+    pub async fn resume(
+        &mut self,
+        room: &str,
+        since: Option<i64>,
+        epoch: Option<&str>,
+    ) -> Vec<Value> {
+        self.send(json!({"type": "subscribe", "room": room, "since": since, "epoch": epoch}))
+            .await;
         self.recv_until("subscribed").await
     }
 
@@ -193,6 +208,11 @@ impl Client {
     ) -> Value {
         self.send(json!({"type": "command", "id": id, "room": room, "name": name, "data": data}))
             .await;
+        self.answer(id).await
+    }
+
+    /// The answer (ack or error) to command `id`, skipping events.
+    pub async fn answer(&mut self, id: Uuid) -> Value {
         loop {
             let message = self.recv().await;
             if (message["type"] == "ack" || message["type"] == "error")
@@ -222,6 +242,37 @@ impl Client {
     pub async fn close(mut self) {
         let _ = self.ws.close(None).await;
     }
+}
+
+/// The status of an authenticated request without a body.
+pub async fn http_status(app: &TestApp, method: &str, path: &str, token: &str) -> u16 {
+    let response = raw_http(app, method, path, Some(token), None).await;
+    response[9..12].parse().unwrap()
+}
+
+/// A minimal HTTP/1.1 exchange (the tests need no HTTP client crate).
+pub async fn raw_http(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<String>,
+) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    let body = body.unwrap_or_default();
+    let cookie = token
+        .map(|t| format!("cookie: viaduc_access={t}\r\n"))
+        .unwrap_or_default();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\n{cookie}content-length: {}\r\nconnection: close\r\n\r\n{body}",
+        app.addr,
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    response
 }
 
 /// Seqs of the `event` messages among `messages`.

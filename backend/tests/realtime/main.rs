@@ -3,8 +3,11 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod faults;
 mod features;
 mod gateway;
 mod helpers;
+mod membership;
 mod nodes;
+mod outages;
 mod resume;

@@ -251,6 +251,9 @@ export const api = {
     request<Member[]>('GET', `/api/conferences/${enc(slug)}/members${query({ q, role })}`),
   setMemberRole: (slug: string, userId: string, role: ConferenceRole) =>
     request<Member>('PUT', `/api/conferences/${enc(slug)}/members/${enc(userId)}`, { role }),
+  /** Organisers only; the person's live subscriptions to the conference's rooms end too. */
+  removeMember: (slug: string, userId: string) =>
+    request<void>('DELETE', `/api/conferences/${enc(slug)}/members/${enc(userId)}`),
 
   sessions: (slug: string, filter: SessionFilter = {}) =>
     request<Session[]>(

@@ -1,0 +1,46 @@
+//! Failures as `error` frames: the protocol's error code for each `AppError`.
+
+use axum::extract::ws::Utf8Bytes;
+use uuid::Uuid;
+
+use super::hub::frame;
+use super::protocol::{ErrorCode, ServerMsg};
+use super::room::RoomId;
+use crate::error::AppError;
+
+/// An error frame with this code.
+pub fn coded_error(id: Option<Uuid>, code: ErrorCode, message: &str) -> Utf8Bytes {
+    frame(&ServerMsg::Error {
+        id,
+        room: None,
+        code,
+        message: message.to_owned(),
+        retryable: code.retryable(),
+    })
+}
+
+/// An `AppError` as a protocol error.
+pub fn error_frame(id: Option<Uuid>, room: Option<RoomId>, error: AppError) -> Utf8Bytes {
+    let code = match &error {
+        AppError::Unauthorized | AppError::InvalidCredentials | AppError::Forbidden(_) => {
+            ErrorCode::Forbidden
+        }
+        AppError::NotFound(_) => ErrorCode::NotFound,
+        AppError::Conflict(_) => ErrorCode::Conflict,
+        AppError::Validation { .. } => ErrorCode::Validation,
+        AppError::BadRequest(_) | AppError::PayloadTooLarge => ErrorCode::BadRequest,
+        AppError::RateLimited { .. } => ErrorCode::RateLimited,
+        AppError::Unavailable => ErrorCode::Unavailable,
+        AppError::Database(_) | AppError::Internal(_) => {
+            tracing::error!(?error, "command failed");
+            ErrorCode::Internal
+        }
+    };
+    frame(&ServerMsg::Error {
+        id,
+        room: room.map(|room| room.to_string()),
+        code,
+        message: error.to_string(),
+        retryable: code.retryable(),
+    })
+}
