@@ -21,7 +21,7 @@ struct Open {
     user_id: Uuid,
     kick: Kick,
     /// The connection's worker, which owns its subscriptions.
-    jobs: mpsc::Sender<Job>,
+    jobs: mpsc::Sender<Box<Job>>,
 }
 
 pub struct Connections {
@@ -51,7 +51,7 @@ impl Connections {
         &self,
         session_id: Uuid,
         user_id: Uuid,
-        jobs: mpsc::Sender<Job>,
+        jobs: mpsc::Sender<Box<Job>>,
     ) -> (ConnId, Kick) {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
         let kick = Arc::new(watch::Sender::new(None));
@@ -88,7 +88,11 @@ impl Connections {
     /// Ends `user_id`'s subscriptions to the rooms of `conference_id`, on every connection.
     pub fn end_membership(&self, user_id: Uuid, conference_id: Uuid) {
         for open in self.lock().values().filter(|open| open.user_id == user_id) {
-            if open.jobs.try_send(Job::Removed { conference_id }).is_err() {
+            if open
+                .jobs
+                .try_send(Box::new(Job::Removed { conference_id }))
+                .is_err()
+            {
                 // Too busy to take the job: cut it. It cannot subscribe to those rooms again.
                 open.kick.send_replace(Some(close::SLOW));
             }

@@ -78,7 +78,7 @@ pub async fn serve(
 struct Connection {
     rooms: HashMap<RoomId, RoomState>,
     out: Vec<Message>,
-    jobs: mpsc::Sender<Job>,
+    jobs: mpsc::Sender<Box<Job>>,
 }
 
 impl Connection {
@@ -86,16 +86,21 @@ impl Connection {
         &mut self,
         socket: WebSocket,
         mut queue: mpsc::Receiver<Outgoing>,
-        mut replies: mpsc::Receiver<Reply>,
-        mut kick: watch::Receiver<Option<u16>>,
+        mut replies: mpsc::Receiver<Box<Reply>>,
+        kick: watch::Receiver<Option<u16>>,
     ) {
         let limiter = RateLimiter::direct(Quota::per_second(nonzero(20)).allow_burst(nonzero(40)));
         let (mut sink, mut stream) = socket.split();
         let mut ping = tokio::time::interval_at(Instant::now() + PING_EVERY, PING_EVERY);
         let mut last_seen = Instant::now();
+        // One long-lived future for the kick, polled by reference: re-creating it on every
+        // turn of the loop would re-register with the watch for every delivered frame.
+        let mut watching = kick.clone();
+        let kicked = watching.changed();
+        tokio::pin!(kicked);
         let code = loop {
             let ended = tokio::select! {
-                _ = kick.changed() => Some((*kick.borrow()).unwrap_or(close::GOING_AWAY)),
+                _ = &mut kicked => Some(kick_code(&kick)),
                 item = queue.recv() => match item {
                     Some(item) => {
                         let mut ended = self.outgoing(item);
@@ -110,7 +115,7 @@ impl Connection {
                     None => Some(close::GOING_AWAY),
                 },
                 reply = replies.recv() => match reply {
-                    Some(reply) => self.reply(reply),
+                    Some(reply) => self.reply(*reply),
                     None => Some(close::GOING_AWAY),
                 },
                 incoming = stream.next() => {
@@ -151,7 +156,7 @@ impl Connection {
                 tokio::select! {
                     written = write => if written.is_err() { return },
                     // A stalled client cannot be written to: cut it without waiting.
-                    _ = kick.changed() => break (*kick.borrow()).unwrap_or(close::GOING_AWAY),
+                    _ = &mut kicked => break kick_code(&kick),
                 }
             }
         };
@@ -262,8 +267,8 @@ impl Connection {
                 data,
             },
         };
-        if let Err(refused) = self.jobs.try_send(job) {
-            if let Job::Subscribe { room, .. } = refused.into_inner() {
+        if let Err(refused) = self.jobs.try_send(Box::new(job)) {
+            if let Job::Subscribe { room, .. } = *refused.into_inner() {
                 self.rooms.remove(&room);
             }
             self.out.push(Message::Text(coded_error(
@@ -275,8 +280,13 @@ impl Connection {
     }
 
     fn job(&mut self, job: Job) -> Option<u16> {
-        self.jobs.try_send(job).err().map(|_| close::SLOW)
+        self.jobs.try_send(Box::new(job)).err().map(|_| close::SLOW)
     }
+}
+
+/// Why the connection was told to close (the sender gone counts as "going away").
+fn kick_code(kick: &watch::Receiver<Option<u16>>) -> u16 {
+    (*kick.borrow()).unwrap_or(close::GOING_AWAY)
 }
 
 fn nonzero(value: u32) -> std::num::NonZeroU32 {

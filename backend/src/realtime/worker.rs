@@ -79,7 +79,7 @@ pub struct Worker {
     pub subscriber: Subscriber,
     pub hub: Arc<Hub>,
     pub presence: Arc<Presence>,
-    pub replies: mpsc::Sender<Reply>,
+    pub replies: mpsc::Sender<Box<Reply>>,
 }
 
 struct Joined {
@@ -88,11 +88,15 @@ struct Joined {
 }
 
 impl Worker {
-    pub async fn run(self, mut jobs: mpsc::Receiver<Job>) {
+    /// Jobs and replies travel boxed: a channel allocates room for 32 items up front, and
+    /// every connection has two.
+    pub async fn run(self, mut jobs: mpsc::Receiver<Box<Job>>) {
         let mut rooms: HashMap<RoomId, Joined> = HashMap::new();
         while let Some(job) = jobs.recv().await {
-            let reply = self.handle(&mut rooms, job).await;
-            if self.replies.send(reply).await.is_err() {
+            // Boxed: the database calls make `handle` a large future, and the worker task
+            // should not keep that much memory for every idle connection.
+            let reply = Box::pin(self.handle(&mut rooms, *job)).await;
+            if self.replies.send(Box::new(reply)).await.is_err() {
                 break;
             }
         }
