@@ -54,7 +54,7 @@ cargo clippy --workspace --all-targets -- -D warnings
 
 step "deploy files: lint with the linters that are installed"
 deploy/lint.sh
-if command -v shellcheck >/dev/null 2>&1; then shellcheck -x scripts/*.sh .ci/run; fi
+if command -v shellcheck >/dev/null 2>&1; then shellcheck -x scripts/*.sh tests/load/bench.sh .ci/run; fi
 
 step "backend: tests"
 if cargo nextest --version >/dev/null 2>&1; then

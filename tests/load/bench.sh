@@ -66,9 +66,30 @@ once() {
   "${load[@]}" "$@" --label "$label" --json "$results" || echo "run $label failed"
 }
 
-# run LABEL ARGS...: $repeat runs.
-run() {
-  for _ in $(seq "$repeat"); do once "$@"; done
+# viaduc_runs LABEL ARGS...: $repeat runs, each against a freshly started node, so that
+# memory figures start from a clean process.
+viaduc_runs() {
+  local label=$1
+  shift
+  for _ in $(seq "$repeat"); do
+    start_node 18080
+    once "$label" "$@" --url ws://127.0.0.1:18080/ws --database-url "$db_url" --server-pid "$node"
+    stop "$node"
+  done
+}
+
+# socketio_runs DIR LABEL ARGS...: the same against a fresh socket.io server from DIR.
+socketio_runs() {
+  local dir=$1 label=$2
+  shift 2
+  for _ in $(seq "$repeat"); do
+    PORT=13000 taskset -c 0 node "$dir/server.mjs" >"$out/socketio.log" 2>&1 &
+    local pid=$!
+    pids+=("$pid")
+    sleep 1
+    once "$label" "$@" --socketio --url ws://127.0.0.1:13000 --server-pid "$pid"
+    stop "$pid"
+  done
 }
 
 for scenario in "${scenarios[@]}"; do
@@ -76,50 +97,32 @@ for scenario in "${scenarios[@]}"; do
   panel)
     step "1. 900 attendees in one panel room, 50 messages/s"
     fresh_database
-    start_node 18080
-    run panel-900 chat --url ws://127.0.0.1:18080/ws --database-url "$db_url" --server-pid "$node" \
-      --clients 850 --senders 50 --rate 50 --seconds 20
-    stop "$node"
+    viaduc_runs panel-900 chat --clients 850 --senders 50 --rate 50 --seconds 20
     ;;
   fanout)
     step "2. fan-out to 1,000 subscribers: Viaduc"
     fresh_database
-    start_node 18080
     for rate in 10 50 100; do
-      run "fanout-viaduc-$rate" chat --url ws://127.0.0.1:18080/ws --database-url "$db_url" \
-        --server-pid "$node" --clients 990 --senders 10 --rate "$rate" --size 200 --seconds 15
+      viaduc_runs "fanout-viaduc-$rate" chat --clients 990 --senders 10 --rate "$rate" --size 200 --seconds 15
     done
-    stop "$node"
     step "2. fan-out to 1,000 subscribers: socket.io 4 (installed into a temporary directory)"
     sio=$(mktemp -d /tmp/viaduc-bench-socketio.XXXXXX)
     (cd "$sio" && npm init -y >/dev/null && npm install --no-audit --no-fund socket.io@4 >/dev/null)
     cp tests/load/socketio/server.mjs "$sio/"
-    PORT=13000 taskset -c 0 node "$sio/server.mjs" >"$out/socketio.log" 2>&1 &
-    sio_pid=$!
-    pids+=("$sio_pid")
-    sleep 1
     for rate in 10 50 100; do
-      run "fanout-socketio-$rate" chat --socketio --url ws://127.0.0.1:13000 --server-pid "$sio_pid" \
-        --clients 990 --senders 10 --rate "$rate" --size 200 --seconds 15
+      socketio_runs "$sio" "fanout-socketio-$rate" chat --clients 990 --senders 10 --rate "$rate" --size 200 --seconds 15
     done
-    stop "$sio_pid"
     rm -rf "$sio"
     ;;
   idle)
     step "3. 10,000 idle connections from 4 source addresses"
     fresh_database
-    start_node 18080
-    run idle-10k idle --url ws://127.0.0.1:18080/ws --database-url "$db_url" --server-pid "$node" \
-      --clients 10000 --source 127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4
-    stop "$node"
+    viaduc_runs idle-10k idle --clients 10000 --source 127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4
     ;;
   storm)
     step "4. reconnect storm: 900 listeners dropped at once"
     fresh_database
-    start_node 18080
-    run storm-900 chat --url ws://127.0.0.1:18080/ws --database-url "$db_url" --server-pid "$node" \
-      --clients 900 --senders 10 --rate 50 --seconds 16 --storm-after 8
-    stop "$node"
+    viaduc_runs storm-900 chat --clients 900 --senders 10 --rate 50 --seconds 16 --storm-after 8
     ;;
   nodes)
     step "5. a second node: the same panel on one node, then across two"

@@ -15,6 +15,7 @@ pub mod log;
 pub mod notifications;
 pub mod presence;
 pub mod protocol;
+mod pump;
 pub mod room;
 mod socket;
 mod worker;
