@@ -24,7 +24,8 @@ use crate::state::AppState;
 /// Largest message (and frame) a client may send.
 pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 /// Per-connection read buffer: axum's 128 KiB default would cost that much RSS per socket.
-const READ_BUFFER_BYTES: usize = 2 * 1024;
+/// Clients send small frames (commands, pongs); a longer message takes a few more reads.
+const READ_BUFFER_BYTES: usize = 512;
 /// Pending outgoing bytes before writes fail (the hub's queue bound comes first).
 const MAX_WRITE_BUFFER_BYTES: usize = 1024 * 1024;
 const TICKET_SECONDS: i64 = 30;

@@ -22,15 +22,20 @@ pub const QUEUE_CAPACITY: usize = 512;
 
 pub type ConnId = u64;
 
-/// What the hub pushes down a connection's queue.
-#[derive(Debug, Clone)]
+/// One event as every local subscriber receives it: serialized once, shared.
+#[derive(Debug)]
+pub struct SharedEvent {
+    pub room: RoomId,
+    pub seq: i64,
+    pub frame: Utf8Bytes,
+}
+
+/// What the hub pushes down a connection's queue. A pointer: the queue reserves 32 slots
+/// up front for every connection, so its items are kept small.
+#[derive(Debug)]
 pub enum Outgoing {
-    Event {
-        room: RoomId,
-        seq: i64,
-        frame: Utf8Bytes,
-    },
-    Ephemeral(Utf8Bytes),
+    Event(Arc<SharedEvent>),
+    Ephemeral(Arc<Utf8Bytes>),
 }
 
 /// The handle the hub keeps for one subscribed connection.
@@ -66,14 +71,13 @@ pub(super) struct RoomEntry {
 
 impl RoomEntry {
     pub(super) fn deliver(&mut self, event: &LoggedEvent) {
-        let frame = event_frame(event);
-        self.subscribers.retain(|_, subscriber| {
-            subscriber.offer(Outgoing::Event {
-                room: event.room,
-                seq: event.seq,
-                frame: frame.clone(),
-            })
+        let shared = Arc::new(SharedEvent {
+            room: event.room,
+            seq: event.seq,
+            frame: event_frame(event),
         });
+        self.subscribers
+            .retain(|_, subscriber| subscriber.offer(Outgoing::Event(Arc::clone(&shared))));
         self.cursor = Some(event.seq);
     }
 }
@@ -199,12 +203,12 @@ impl Hub {
             return;
         }
         entry.presence = Some(count);
-        let frame = frame(&ServerMsg::Presence {
+        let frame = Arc::new(frame(&ServerMsg::Presence {
             room: room.to_string(),
             count,
-        });
+        }));
         entry
             .subscribers
-            .retain(|_, subscriber| subscriber.offer(Outgoing::Ephemeral(frame.clone())));
+            .retain(|_, subscriber| subscriber.offer(Outgoing::Ephemeral(Arc::clone(&frame))));
     }
 }

@@ -169,13 +169,18 @@ impl Connection {
 
     /// A frame from the hub; `Some(code)` ends the connection.
     fn outgoing(&mut self, item: Outgoing) -> Option<u16> {
-        let (room, seq, frame) = match item {
+        match item {
             Outgoing::Ephemeral(frame) => {
-                self.out.push(Message::Text(frame));
-                return None;
+                self.out.push(Message::Text((*frame).clone()));
+                None
             }
-            Outgoing::Event { room, seq, frame } => (room, seq, frame),
-        };
+            Outgoing::Event(event) => self.event(event.room, event.seq, event.frame.clone()),
+        }
+    }
+
+    /// Event `seq` of `room`: sent if it is the next one, buffered while the room replays,
+    /// dropped if already sent; a gap makes the room resume from the log.
+    fn event(&mut self, room: RoomId, seq: i64, frame: Utf8Bytes) -> Option<u16> {
         match self.rooms.get_mut(&room)? {
             RoomState::Pending(buffer) if buffer.len() >= QUEUE_CAPACITY => {
                 return Some(close::SLOW)
@@ -214,7 +219,7 @@ impl Connection {
                 let mut buffer = buffer;
                 buffer.sort_by_key(|(seq, _)| *seq);
                 for (seq, frame) in buffer {
-                    if let Some(code) = self.outgoing(Outgoing::Event { room, seq, frame }) {
+                    if let Some(code) = self.event(room, seq, frame) {
                         return Some(code);
                     }
                 }

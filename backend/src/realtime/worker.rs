@@ -88,8 +88,8 @@ struct Joined {
 }
 
 impl Worker {
-    /// Jobs and replies travel boxed: a channel allocates room for 32 items up front, and
-    /// every connection has two.
+    /// Runs the connection's jobs in order. Jobs and replies travel boxed: a channel
+    /// reserves 32 slots up front, for every connection.
     pub async fn run(self, mut jobs: mpsc::Receiver<Box<Job>>) {
         let mut rooms: HashMap<RoomId, Joined> = HashMap::new();
         while let Some(job) = jobs.recv().await {
