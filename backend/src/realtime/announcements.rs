@@ -8,12 +8,10 @@ use serde_json::{json, Value};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::commands::{parse, CommandCtx};
+use super::commands::{event_data, message_body, parse, CommandCtx};
 use super::log::EventTx;
 use super::room::RoomId;
 use crate::error::{AppError, AppResult};
-
-const MAX_CHARS: usize = 2_000;
 
 #[derive(Debug, Serialize)]
 pub struct Announcement {
@@ -50,10 +48,7 @@ pub async fn handle(
         "announcement.publish" => {
             ctx.require_organiser()?;
             let request = parse::<Publish>(data)?;
-            let body = request.body.trim().to_owned();
-            if body.is_empty() || body.chars().count() > MAX_CHARS {
-                return Err(AppError::field("body", "must be 1 to 2000 characters"));
-            }
+            let body = message_body(&request.body)?;
             let target = match request.room {
                 None => ctx.room,
                 Some(room) => {
@@ -91,8 +86,7 @@ pub async fn handle(
                 author_name: Some(ctx.user_name.to_owned()),
                 at,
             };
-            let data = serde_json::to_value(&announcement)
-                .map_err(|error| AppError::Internal(error.into()))?;
+            let data = event_data(&announcement)?;
             etx.append(target, "announcement.published", data).await?;
             crate::audit::record(
                 etx.conn(),

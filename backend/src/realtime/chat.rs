@@ -8,11 +8,10 @@ use serde_json::{json, Value};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::commands::{parse, CommandCtx};
+use super::commands::{event_data, message_body, parse, CommandCtx};
 use super::log::EventTx;
 use crate::error::{AppError, AppResult};
 
-pub const MAX_CHARS: usize = 2_000;
 const PAGE: i64 = 50;
 
 #[derive(Debug, Serialize)]
@@ -169,11 +168,7 @@ async fn message_changed(
 }
 
 async fn send(ctx: &CommandCtx<'_>, etx: &mut EventTx, body: String) -> AppResult<Value> {
-    let body = body.trim().to_owned();
-    let chars = body.chars().count();
-    if chars == 0 || chars > MAX_CHARS {
-        return Err(AppError::field("body", "must be 1 to 2000 characters"));
-    }
+    let body = message_body(&body)?;
     let room = ctx.room.to_string();
     if !ctx.access.moderator {
         let limits = sqlx::query!(
@@ -216,7 +211,7 @@ async fn send(ctx: &CommandCtx<'_>, etx: &mut EventTx, body: String) -> AppResul
         hidden: false,
         at,
     };
-    let data = serde_json::to_value(&message).map_err(|error| AppError::Internal(error.into()))?;
+    let data = event_data(&message)?;
     etx.append(ctx.room, "chat.sent", data).await?;
     Ok(json!({ "id": id }))
 }

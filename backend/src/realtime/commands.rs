@@ -43,6 +43,24 @@ impl CommandCtx<'_> {
     }
 }
 
+/// Longest chat message or announcement, in characters.
+pub const MAX_BODY_CHARS: usize = 2_000;
+
+/// A chat message or announcement body: trimmed, 1 to [`MAX_BODY_CHARS`] characters.
+pub fn message_body(body: &str) -> AppResult<String> {
+    let body = body.trim();
+    let chars = body.chars().count();
+    if chars == 0 || chars > MAX_BODY_CHARS {
+        return Err(AppError::field("body", "must be 1 to 2000 characters"));
+    }
+    Ok(body.to_owned())
+}
+
+/// A record as event data.
+pub fn event_data<T: serde::Serialize>(record: &T) -> AppResult<Value> {
+    serde_json::to_value(record).map_err(|error| AppError::Internal(error.into()))
+}
+
 /// Reads a command's `data`.
 pub fn parse<T: DeserializeOwned>(data: Value) -> AppResult<T> {
     serde_json::from_value(data)
