@@ -9,9 +9,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::{mpsc, watch};
 use uuid::Uuid;
 
-use super::hub::ConnId;
-use super::protocol::close;
-use super::worker::Job;
+use super::hub::{ConnId, Outgoing, Subscriber};
 
 /// Tells a connection to close, with this code.
 pub type Kick = Arc<watch::Sender<Option<u16>>>;
@@ -19,9 +17,7 @@ pub type Kick = Arc<watch::Sender<Option<u16>>>;
 struct Open {
     session_id: Uuid,
     user_id: Uuid,
-    kick: Kick,
-    /// The connection's worker, which owns its subscriptions.
-    jobs: mpsc::Sender<Box<Job>>,
+    subscriber: Subscriber,
 }
 
 pub struct Connections {
@@ -45,26 +41,28 @@ impl Connections {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Registers a connection of `user_id`'s login `session_id`; the receiver of the kick
-    /// says when (and with which code) to close it.
+    /// Registers a connection of `user_id`'s login `session_id`, whose socket loop reads
+    /// `queue`. The subscriber's kick says when (and with which code) to close it.
     pub fn register(
         &self,
         session_id: Uuid,
         user_id: Uuid,
-        jobs: mpsc::Sender<Box<Job>>,
-    ) -> (ConnId, Kick) {
+        queue: mpsc::Sender<Outgoing>,
+    ) -> (ConnId, Subscriber) {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
-        let kick = Arc::new(watch::Sender::new(None));
+        let subscriber = Subscriber {
+            queue,
+            kick: Arc::new(watch::Sender::new(None)),
+        };
         self.lock().insert(
             id,
             Open {
                 session_id,
                 user_id,
-                kick: Arc::clone(&kick),
-                jobs,
+                subscriber: subscriber.clone(),
             },
         );
-        (id, kick)
+        (id, subscriber)
     }
 
     pub fn unregister(&self, id: ConnId) {
@@ -80,7 +78,7 @@ impl Connections {
     pub fn close_sessions(&self, sessions: &HashSet<Uuid>, code: u16) {
         for open in self.lock().values() {
             if sessions.contains(&open.session_id) {
-                open.kick.send_replace(Some(code));
+                open.subscriber.kick.send_replace(Some(code));
             }
         }
     }
@@ -88,14 +86,9 @@ impl Connections {
     /// Ends `user_id`'s subscriptions to the rooms of `conference_id`, on every connection.
     pub fn end_membership(&self, user_id: Uuid, conference_id: Uuid) {
         for open in self.lock().values().filter(|open| open.user_id == user_id) {
-            if open
-                .jobs
-                .try_send(Box::new(Job::Removed { conference_id }))
-                .is_err()
-            {
-                // Too busy to take the job: cut it. It cannot subscribe to those rooms again.
-                open.kick.send_replace(Some(close::SLOW));
-            }
+            // A connection too busy to take it is cut; it cannot subscribe to those rooms again.
+            open.subscriber
+                .offer(Outgoing::Removed(Box::new(conference_id)));
         }
     }
 }

@@ -36,6 +36,8 @@ pub struct SharedEvent {
 pub enum Outgoing {
     Event(Arc<SharedEvent>),
     Ephemeral(Arc<Utf8Bytes>),
+    /// The user was removed from this conference: end the subscriptions to its rooms.
+    Removed(Box<Uuid>),
 }
 
 /// The handle the hub keeps for one subscribed connection.
@@ -46,8 +48,8 @@ pub struct Subscriber {
 }
 
 impl Subscriber {
-    /// Queues a frame; false (and the connection is told to close) when it is full.
-    fn offer(&self, item: Outgoing) -> bool {
+    /// Queues an item; false (and the connection is told to close) when it is full.
+    pub fn offer(&self, item: Outgoing) -> bool {
         match self.queue.try_send(item) {
             Ok(()) => true,
             Err(mpsc::error::TrySendError::Full(_)) => {

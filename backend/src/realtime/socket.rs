@@ -1,9 +1,10 @@
-//! One connection: a single `select!` loop that reads the client's frames, writes the
-//! room events queued by the hub (merged by seq: buffered while a subscription replays,
-//! de-duplicated, gaps refilled from the log), pings, and closes with a code.
+//! One connection: a single `select!` loop that reads the client's frames, runs its jobs
+//! one at a time (subscriptions and commands, see `worker.rs`), writes the room events
+//! queued by the hub (merged by seq: buffered while a subscription replays, de-duplicated,
+//! gaps refilled from the log), pings, and closes with a code. One task per connection,
+//! with one channel: at 10,000 connections every extra task or channel costs megabytes.
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
@@ -14,10 +15,10 @@ use tokio::time::Instant;
 use uuid::Uuid;
 
 use super::errors::coded_error;
-use super::hub::{Outgoing, Subscriber, QUEUE_CAPACITY};
+use super::hub::{Outgoing, QUEUE_CAPACITY};
 use super::protocol::{close, ClientMsg, ErrorCode};
 use super::room::RoomId;
-use super::worker::{Job, Reply, Worker};
+use super::worker::{Job, Reply, Running, Worker};
 use super::Realtime;
 
 const PING_EVERY: Duration = Duration::from_secs(15);
@@ -25,7 +26,7 @@ const PING_EVERY: Duration = Duration::from_secs(15);
 const IDLE_TIMEOUT: Duration = Duration::from_secs(45);
 /// Frames written per flush.
 const BATCH: usize = 64;
-/// Queued subscriptions and commands; beyond, commands are refused as rate-limited.
+/// Waiting subscriptions and commands; beyond, commands are refused as rate-limited.
 const JOBS: usize = 64;
 
 /// Where a room stands for this connection.
@@ -44,41 +45,30 @@ pub async fn serve(
     session_id: Uuid,
     user_name: String,
 ) {
-    let hub = Arc::clone(&realtime.hub);
-    let (job_tx, job_rx) = mpsc::channel(JOBS);
-    let (conn_id, kick) = hub
-        .connections
-        .register(session_id, user_id, job_tx.clone());
     let (queue_tx, queue) = mpsc::channel(QUEUE_CAPACITY);
-    let (reply_tx, replies) = mpsc::channel(JOBS);
-    let worker = Worker {
-        user_id,
-        user_name,
-        conn_id,
-        subscriber: Subscriber {
-            queue: queue_tx,
-            kick: Arc::clone(&kick),
-        },
-        hub: Arc::clone(&hub),
-        presence: Arc::clone(&realtime.presence),
-        replies: reply_tx,
-    };
-    tokio::spawn(worker.run(job_rx));
+    let (conn_id, subscriber) = realtime
+        .hub
+        .connections
+        .register(session_id, user_id, queue_tx);
+    let kick = subscriber.kick.subscribe();
     let mut connection = Connection {
         rooms: HashMap::new(),
         out: Vec::new(),
-        jobs: job_tx,
+        worker: Some(Worker::new(
+            user_id, user_name, conn_id, subscriber, &realtime,
+        )),
+        waiting: VecDeque::new(),
     };
-    connection
-        .run(socket, queue, replies, kick.subscribe())
-        .await;
-    hub.connections.unregister(conn_id);
+    connection.run(socket, queue, kick).await;
+    realtime.hub.connections.unregister(conn_id);
 }
 
 struct Connection {
     rooms: HashMap<RoomId, RoomState>,
     out: Vec<Message>,
-    jobs: mpsc::Sender<Box<Job>>,
+    /// The worker, while no job runs (a running job holds it).
+    worker: Option<Worker>,
+    waiting: VecDeque<Job>,
 }
 
 impl Connection {
@@ -86,7 +76,6 @@ impl Connection {
         &mut self,
         socket: WebSocket,
         mut queue: mpsc::Receiver<Outgoing>,
-        mut replies: mpsc::Receiver<Box<Reply>>,
         kick: watch::Receiver<Option<u16>>,
     ) {
         let limiter = RateLimiter::direct(Quota::per_second(nonzero(20)).allow_burst(nonzero(40)));
@@ -98,6 +87,7 @@ impl Connection {
         let mut watching = kick.clone();
         let kicked = watching.changed();
         tokio::pin!(kicked);
+        let mut running: Option<Running> = None;
         let code = loop {
             let ended = tokio::select! {
                 _ = &mut kicked => Some(kick_code(&kick)),
@@ -114,10 +104,10 @@ impl Connection {
                     }
                     None => Some(close::GOING_AWAY),
                 },
-                reply = replies.recv() => match reply {
-                    Some(reply) => self.reply(*reply),
-                    None => Some(close::GOING_AWAY),
-                },
+                (worker, reply) = finished(&mut running) => {
+                    self.worker = Some(worker);
+                    self.reply(reply)
+                }
                 incoming = stream.next() => {
                     last_seen = Instant::now();
                     match incoming {
@@ -145,6 +135,9 @@ impl Connection {
             };
             if let Some(code) = ended {
                 break code;
+            }
+            if running.is_none() {
+                running = self.next_job();
             }
             if !self.out.is_empty() {
                 let write = async {
@@ -175,6 +168,9 @@ impl Connection {
                 None
             }
             Outgoing::Event(event) => self.event(event.room, event.seq, event.frame.clone()),
+            Outgoing::Removed(conference_id) => self.job(Job::Removed {
+                conference_id: *conference_id,
+            }),
         }
     }
 
@@ -272,8 +268,8 @@ impl Connection {
                 data,
             },
         };
-        if let Err(refused) = self.jobs.try_send(Box::new(job)) {
-            if let Job::Subscribe { room, .. } = *refused.into_inner() {
+        if self.waiting.len() >= JOBS {
+            if let Job::Subscribe { room, .. } = job {
                 self.rooms.remove(&room);
             }
             self.out.push(Message::Text(coded_error(
@@ -281,12 +277,42 @@ impl Connection {
                 ErrorCode::RateLimited,
                 "too many requests in flight",
             )));
+        } else {
+            self.waiting.push_back(job);
         }
     }
 
+    /// Queues a job the server itself needs; a connection too busy to take it is cut.
     fn job(&mut self, job: Job) -> Option<u16> {
-        self.jobs.try_send(Box::new(job)).err().map(|_| close::SLOW)
+        if self.waiting.len() >= JOBS {
+            return Some(close::SLOW);
+        }
+        self.waiting.push_back(job);
+        None
     }
+
+    /// Starts the next waiting job, if the worker is free.
+    fn next_job(&mut self) -> Option<Running> {
+        match (self.worker.take(), self.waiting.pop_front()) {
+            (Some(worker), Some(job)) => Some(worker.start(job)),
+            (worker, job) => {
+                self.worker = worker;
+                self.waiting.extend(job);
+                None
+            }
+        }
+    }
+}
+
+/// The running job's result; never ready while none runs. Polled by reference, so a turn
+/// of the loop that ends elsewhere leaves the job where it was.
+async fn finished(running: &mut Option<Running>) -> (Worker, Reply) {
+    let Some(job) = running.as_mut() else {
+        return std::future::pending().await;
+    };
+    let done = job.await;
+    *running = None;
+    done
 }
 
 /// Why the connection was told to close (the sender gone counts as "going away").

@@ -1,14 +1,17 @@
 //! The per-connection worker: runs a connection's subscriptions and commands one after the
-//! other (so a client's commands apply in the order sent), off the socket loop (so a slow
-//! database never stalls delivery). It owns the connection's room rights and presence.
+//! other (so a client's commands apply in the order sent). A job is a future the socket
+//! loop polls beside its other work, so a slow database never stalls delivery, and no
+//! second task or channel is kept per connection. It owns the connection's room rights
+//! and presence.
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use axum::extract::ws::Utf8Bytes;
 use serde_json::Value;
 use sqlx::Connection;
-use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use super::commands::{self, CommandCtx};
@@ -53,7 +56,7 @@ pub enum Job {
     },
 }
 
-/// What the worker hands back to the socket loop.
+/// What a job hands back to the socket loop.
 #[derive(Debug)]
 pub enum Reply {
     Frame(Utf8Bytes),
@@ -72,6 +75,9 @@ pub enum Reply {
     Left(Vec<(RoomId, Utf8Bytes)>),
 }
 
+/// A job under way: it owns the worker and gives it back with the reply.
+pub type Running = Pin<Box<dyn Future<Output = (Worker, Reply)> + Send>>;
+
 pub struct Worker {
     pub user_id: Uuid,
     pub user_name: String,
@@ -79,7 +85,10 @@ pub struct Worker {
     pub subscriber: Subscriber,
     pub hub: Arc<Hub>,
     pub presence: Arc<Presence>,
-    pub replies: mpsc::Sender<Box<Reply>>,
+    /// The rooms this connection joined.
+    rooms: HashMap<RoomId, Joined>,
+    /// A room registered with the hub whose subscription is still being read from the log.
+    joining: Option<RoomId>,
 }
 
 struct Joined {
@@ -87,41 +96,60 @@ struct Joined {
     _presence: Option<PresenceGuard>,
 }
 
-impl Worker {
-    /// Runs the connection's jobs in order. Jobs and replies travel boxed: a channel
-    /// reserves 32 slots up front, for every connection.
-    pub async fn run(self, mut jobs: mpsc::Receiver<Box<Job>>) {
-        let mut rooms: HashMap<RoomId, Joined> = HashMap::new();
-        while let Some(job) = jobs.recv().await {
-            // Boxed: the database calls make `handle` a large future, and the worker task
-            // should not keep that much memory for every idle connection.
-            let reply = Box::pin(self.handle(&mut rooms, *job)).await;
-            if self.replies.send(Box::new(reply)).await.is_err() {
-                break;
-            }
-        }
-        for room in rooms.keys() {
+/// Leaving the hub's rooms when the connection ends, even in the middle of a job.
+impl Drop for Worker {
+    fn drop(&mut self) {
+        for room in self.rooms.keys().chain(&self.joining) {
             self.hub.unsubscribe(*room, self.conn_id);
         }
     }
+}
 
-    async fn handle(&self, rooms: &mut HashMap<RoomId, Joined>, job: Job) -> Reply {
+impl Worker {
+    pub fn new(
+        user_id: Uuid,
+        user_name: String,
+        conn_id: ConnId,
+        subscriber: Subscriber,
+        realtime: &super::Realtime,
+    ) -> Worker {
+        Worker {
+            user_id,
+            user_name,
+            conn_id,
+            subscriber,
+            hub: Arc::clone(&realtime.hub),
+            presence: Arc::clone(&realtime.presence),
+            rooms: HashMap::new(),
+            joining: None,
+        }
+    }
+
+    /// Starts `job`. Boxed, and only while it runs: the database calls make it a large
+    /// future that an idle connection should not keep.
+    pub fn start(mut self, job: Job) -> Running {
+        Box::pin(async move {
+            let reply = self.handle(job).await;
+            (self, reply)
+        })
+    }
+
+    async fn handle(&mut self, job: Job) -> Reply {
         match job {
             Job::Subscribe { room, since, epoch } => {
-                match self.subscribe(rooms, room, since, epoch).await {
+                let subscribed = self.subscribe(room, since, epoch).await;
+                if let Some(room) = self.joining.take() {
+                    self.hub.unsubscribe(room, self.conn_id);
+                }
+                match subscribed {
                     Ok(reply) => reply,
-                    Err(error) => {
-                        if !rooms.contains_key(&room) {
-                            self.hub.unsubscribe(room, self.conn_id);
-                        }
-                        Reply::Gone {
-                            room,
-                            frame: error_frame(None, Some(room), error),
-                        }
-                    }
+                    Err(error) => Reply::Gone {
+                        room,
+                        frame: error_frame(None, Some(room), error),
+                    },
                 }
             }
-            Job::Resume { room, since } => match rooms.get(&room) {
+            Job::Resume { room, since } => match self.rooms.get(&room) {
                 Some(joined) => match self
                     .catch_up(room, Some(since), None, joined.access, false)
                     .await
@@ -137,7 +165,7 @@ impl Worker {
                 })),
             },
             Job::Unsubscribe { room } => {
-                if rooms.remove(&room).is_some() {
+                if self.rooms.remove(&room).is_some() {
                     self.hub.unsubscribe(room, self.conn_id);
                 }
                 Reply::Gone {
@@ -153,7 +181,7 @@ impl Worker {
                 name,
                 data,
             } => {
-                let Some(joined) = rooms.get(&room) else {
+                let Some(joined) = self.rooms.get(&room) else {
                     return Reply::Frame(coded_error(
                         Some(id),
                         ErrorCode::NotSubscribed,
@@ -173,13 +201,14 @@ impl Worker {
                     Err(error) => error_frame(Some(id), None, error),
                 })
             }
-            Job::Removed { conference_id } => self.leave(rooms, conference_id),
+            Job::Removed { conference_id } => self.leave(conference_id),
         }
     }
 
     /// Ends the subscriptions to the rooms of `conference_id`, each with a `forbidden` error.
-    fn leave(&self, rooms: &mut HashMap<RoomId, Joined>, conference_id: Uuid) -> Reply {
-        let gone: Vec<RoomId> = rooms
+    fn leave(&mut self, conference_id: Uuid) -> Reply {
+        let gone: Vec<RoomId> = self
+            .rooms
             .iter()
             .filter(|(_, joined)| joined.access.conference_id == Some(conference_id))
             .map(|(room, _)| *room)
@@ -187,7 +216,7 @@ impl Worker {
         Reply::Left(
             gone.into_iter()
                 .map(|room| {
-                    rooms.remove(&room);
+                    self.rooms.remove(&room);
                     self.hub.unsubscribe(room, self.conn_id);
                     let error =
                         AppError::Forbidden("you are no longer a member of this conference");
@@ -198,15 +227,14 @@ impl Worker {
     }
 
     async fn subscribe(
-        &self,
-        rooms: &mut HashMap<RoomId, Joined>,
+        &mut self,
         room: RoomId,
         since: Option<i64>,
         epoch: Option<Uuid>,
     ) -> AppResult<Reply> {
-        let access = match rooms.get(&room) {
+        let access = match self.rooms.get(&room) {
             Some(joined) => joined.access,
-            None if rooms.len() >= MAX_SUBSCRIPTIONS => {
+            None if self.rooms.len() >= MAX_SUBSCRIPTIONS => {
                 return Ok(Reply::Gone {
                     room,
                     frame: coded_error(
@@ -220,10 +248,14 @@ impl Worker {
         };
         // Registered before reading the log: events committed meanwhile wait in the
         // socket loop's buffer and are merged by seq.
+        if !self.rooms.contains_key(&room) {
+            self.joining = Some(room);
+        }
         self.hub
             .subscribe(room, self.conn_id, self.subscriber.clone());
         let mut reply = self.catch_up(room, since, epoch, access, true).await?;
-        rooms.entry(room).or_insert_with(|| Joined {
+        self.joining = None;
+        self.rooms.entry(room).or_insert_with(|| Joined {
             access,
             _presence: room
                 .has_presence()
