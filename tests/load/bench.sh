@@ -100,6 +100,12 @@ for scenario in "${scenarios[@]}"; do
     viaduc_runs panel-900 chat --clients 850 --senders 50 --rate 50 --seconds 20
     ;;
   fanout)
+    step "2. fan-out floor: one thread on CPU 0 writing 450-byte frames to 1,000 loopback sockets"
+    for rate in 10 50 100; do
+      for _ in $(seq "$repeat"); do
+        once "fanout-floor-$rate" floor --sockets 1000 --rate "$rate" --size 450 --seconds 15
+      done
+    done
     step "2. fan-out to 1,000 subscribers: Viaduc"
     fresh_database
     for rate in 10 50 100; do

@@ -1,15 +1,20 @@
-//! The node's open connections, for acting on them from outside their socket: closing the
-//! sockets of a login that ended, ending the subscriptions of someone removed from a
-//! conference.
+//! The node's open connections, for acting on them from outside their socket: pinging
+//! them, closing the sockets of a login that ended, ending the subscriptions of someone
+//! removed from a conference.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use tokio::sync::{mpsc, watch};
 use uuid::Uuid;
 
-use super::hub::{ConnId, Outgoing, Subscriber};
+use super::hub::{ConnId, Hub, Outgoing, Subscriber};
+
+/// How often every connection is pinged. One timer for the node rather than one per
+/// connection: at 10,000 connections each timer costs memory and a poll per delivery.
+const PING_EVERY: Duration = Duration::from_secs(15);
 
 /// Tells a connection to close, with this code.
 pub type Kick = Arc<watch::Sender<Option<u16>>>;
@@ -74,6 +79,13 @@ impl Connections {
         self.lock().len()
     }
 
+    /// Asks every connection to ping its client.
+    fn ping_all(&self) {
+        for open in self.lock().values() {
+            open.subscriber.offer(Outgoing::Ping);
+        }
+    }
+
     /// Closes every connection of the given logins.
     pub fn close_sessions(&self, sessions: &HashSet<Uuid>, code: u16) {
         for open in self.lock().values() {
@@ -90,5 +102,15 @@ impl Connections {
             open.subscriber
                 .offer(Outgoing::Removed(Box::new(conference_id)));
         }
+    }
+}
+
+/// Pings every connection of the node every 15 seconds.
+pub async fn run_pinger(hub: Arc<Hub>) {
+    let mut ticks = tokio::time::interval(PING_EVERY);
+    ticks.tick().await;
+    loop {
+        ticks.tick().await;
+        hub.connections.ping_all();
     }
 }

@@ -36,6 +36,8 @@ pub struct SharedEvent {
 pub enum Outgoing {
     Event(Arc<SharedEvent>),
     Ephemeral(Arc<Utf8Bytes>),
+    /// Time to ping the client (and to check that it still answers).
+    Ping,
     /// The user was removed from this conference: end the subscriptions to its rooms.
     Removed(Box<Uuid>),
 }

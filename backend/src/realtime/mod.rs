@@ -40,15 +40,15 @@ pub struct Realtime {
 }
 
 impl Realtime {
-    /// Starts the hub, presence, the notifier, the listener, the access watcher and the log
-    /// pruner. The
-    /// allowed origin is the one of `settings.public_url`.
+    /// Starts the hub, presence, the notifier, the listener, the access watcher, the pinger
+    /// and the log pruner. The allowed origin is the one of `settings.public_url`.
     pub fn start(db: PgPool, settings: &Settings) -> Self {
         let hub = Hub::start(db.clone());
         let presence = Presence::start(Arc::clone(&hub));
         tokio::spawn(bus::run_notifier(Arc::clone(&hub)));
         tokio::spawn(bus::run_listener(Arc::clone(&hub), Arc::clone(&presence)));
         tokio::spawn(bus::run_access_watcher(Arc::clone(&hub)));
+        tokio::spawn(connections::run_pinger(Arc::clone(&hub)));
         tokio::spawn(log::run_pruner(db.clone()));
         Realtime {
             hub,

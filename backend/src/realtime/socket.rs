@@ -21,8 +21,8 @@ use super::room::RoomId;
 use super::worker::{Job, Reply, Running, Worker};
 use super::Realtime;
 
-const PING_EVERY: Duration = Duration::from_secs(15);
-/// Without any frame from the client for this long, the connection is closed.
+/// Without any frame from the client for this long, the connection is closed (checked at
+/// each of the node's pings, see `connections::run_pinger`).
 const IDLE_TIMEOUT: Duration = Duration::from_secs(45);
 /// Frames written per flush.
 const BATCH: usize = 64;
@@ -58,6 +58,7 @@ pub async fn serve(
             user_id, user_name, conn_id, subscriber, &realtime,
         )),
         waiting: VecDeque::new(),
+        last_seen: Instant::now(),
     };
     connection.run(socket, queue, kick).await;
     realtime.hub.connections.unregister(conn_id);
@@ -69,25 +70,26 @@ struct Connection {
     /// The worker, while no job runs (a running job holds it).
     worker: Option<Worker>,
     waiting: VecDeque<Job>,
+    /// When the client last sent a frame.
+    last_seen: Instant,
 }
 
 impl Connection {
     async fn run(
         &mut self,
-        socket: WebSocket,
+        mut socket: WebSocket,
         mut queue: mpsc::Receiver<Outgoing>,
         kick: watch::Receiver<Option<u16>>,
     ) {
         let limiter = RateLimiter::direct(Quota::per_second(nonzero(20)).allow_burst(nonzero(40)));
-        let (mut sink, mut stream) = socket.split();
-        let mut ping = tokio::time::interval_at(Instant::now() + PING_EVERY, PING_EVERY);
-        let mut last_seen = Instant::now();
         // One long-lived future for the kick, polled by reference: re-creating it on every
         // turn of the loop would re-register with the watch for every delivered frame.
         let mut watching = kick.clone();
         let kicked = watching.changed();
         tokio::pin!(kicked);
         let mut running: Option<Running> = None;
+        // The socket is not split into halves: reads happen only inside the `select!` and
+        // writes only after it, and a split socket takes a lock on every read and write.
         let code = loop {
             let ended = tokio::select! {
                 _ = &mut kicked => Some(kick_code(&kick)),
@@ -108,8 +110,8 @@ impl Connection {
                     self.worker = Some(worker);
                     self.reply(reply)
                 }
-                incoming = stream.next() => {
-                    last_seen = Instant::now();
+                incoming = socket.next() => {
+                    self.last_seen = Instant::now();
                     match incoming {
                         Some(Ok(Message::Text(text))) => {
                             if limiter.check().is_err() {
@@ -124,14 +126,6 @@ impl Connection {
                         Some(Ok(Message::Close(_)) | Err(_)) | None => return,
                     }
                 }
-                _ = ping.tick() => {
-                    if last_seen.elapsed() > IDLE_TIMEOUT {
-                        Some(close::IDLE)
-                    } else {
-                        self.out.push(Message::Ping(Default::default()));
-                        None
-                    }
-                }
             };
             if let Some(code) = ended {
                 break code;
@@ -142,9 +136,9 @@ impl Connection {
             if !self.out.is_empty() {
                 let write = async {
                     for message in self.out.drain(..) {
-                        sink.feed(message).await?;
+                        socket.feed(message).await?;
                     }
-                    sink.flush().await
+                    socket.flush().await
                 };
                 tokio::select! {
                     written = write => if written.is_err() { return },
@@ -157,7 +151,7 @@ impl Connection {
             code,
             reason: Utf8Bytes::from_static(reason(code)),
         }));
-        let _ = tokio::time::timeout(Duration::from_millis(200), sink.send(bye)).await;
+        let _ = tokio::time::timeout(Duration::from_millis(200), socket.send(bye)).await;
     }
 
     /// A frame from the hub; `Some(code)` ends the connection.
@@ -168,6 +162,11 @@ impl Connection {
                 None
             }
             Outgoing::Event(event) => self.event(event.room, event.seq, event.frame.clone()),
+            Outgoing::Ping if self.last_seen.elapsed() > IDLE_TIMEOUT => Some(close::IDLE),
+            Outgoing::Ping => {
+                self.out.push(Message::Ping(Default::default()));
+                None
+            }
             Outgoing::Removed(conference_id) => self.job(Job::Removed {
                 conference_id: *conference_id,
             }),

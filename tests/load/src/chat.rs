@@ -5,7 +5,7 @@
 //! deliveries per second, loss and duplicates, and the server's CPU per delivery and RSS.
 
 use std::net::IpAddr;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -70,6 +70,8 @@ pub struct Shared {
     /// Per client: the last seq (Viaduc) or the number of messages received (socket.io).
     pub progress: Vec<AtomicI64>,
     pub sent: AtomicU64,
+    /// Senders that saw the end of the sending phase and will send no more.
+    pub senders_stopped: AtomicUsize,
     /// Commands answered with an ack or an error.
     pub answered: AtomicU64,
 }
@@ -116,6 +118,7 @@ pub async fn run(args: ChatArgs) -> anyhow::Result<Report> {
         connect_slots: Semaphore::new(args.connect_concurrency.max(1)),
         progress: (0..total).map(|_| AtomicI64::new(0)).collect(),
         sent: AtomicU64::new(0),
+        senders_stopped: AtomicUsize::new(0),
         answered: AtomicU64::new(0),
     });
     let pids = &common.server_pids;
@@ -238,6 +241,11 @@ async fn expected_per_client(
     fixture: Option<&fixture::Fixture>,
     target: &Target,
 ) -> anyhow::Result<i64> {
+    // A sender may be sending as the phase ends: count only once every sender stopped.
+    wait_until(Duration::from_secs(10), || {
+        shared.senders_stopped.load(Ordering::Relaxed) >= shared.senders
+    })
+    .await;
     // Commands still in flight are answered within a moment.
     let sent = shared.sent.load(Ordering::Relaxed);
     wait_until(Duration::from_secs(10), || {

@@ -6,6 +6,7 @@
 pub mod chat;
 mod client;
 mod fixture;
+pub mod floor;
 pub mod idle;
 mod listener;
 pub mod report;

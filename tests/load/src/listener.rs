@@ -104,7 +104,12 @@ pub async fn run_client(
                             tokio::time::interval_at(Instant::now() + offset, every)
                         });
                     }
-                    Phase::Draining => ticker = None,
+                    Phase::Draining => {
+                        ticker = None;
+                        if plan.sends.is_some() {
+                            shared.senders_stopped.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
                     Phase::Done => break,
                     Phase::Setup => {}
                 }

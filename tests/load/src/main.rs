@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
-use viaduc_load::{chat, idle, summary};
+use viaduc_load::{chat, floor, idle, summary};
 
 #[derive(Parser)]
 #[command(about = "Load generator for Viaduc's real-time layer")]
@@ -18,6 +18,8 @@ enum Command {
     Chat(chat::ChatArgs),
     /// Many authenticated connections that only stay connected.
     Idle(idle::IdleArgs),
+    /// The kernel's share: one thread writing frames to many loopback sockets.
+    Floor(floor::FloorArgs),
     /// Medians per label of a results file written with `--json`, and the comparisons.
     Summary { results: PathBuf },
 }
@@ -27,6 +29,7 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Chat(args) => chat::run(args).await?.print(),
         Command::Idle(args) => idle::run(args).await?.print(),
+        Command::Floor(args) => floor::run(args).await?.print(),
         Command::Summary { results } => summary::print(&results),
     }
 }

@@ -1,6 +1,7 @@
 //! Reads the JSON lines of several runs and prints, per label, the median of every figure
 //! (with the lowest and highest), then the comparisons BENCHMARKS.md asks for: Viaduc
-//! against socket.io at each fan-out rate, and two nodes against one.
+//! against socket.io at each fan-out rate (and both against the kernel's floor), and two
+//! nodes against one.
 
 use std::path::Path;
 
@@ -45,6 +46,7 @@ pub fn print(path: &Path) -> anyhow::Result<()> {
         for figure in ["server CPU per delivery", "server RSS per connection"] {
             ratio(&runs, &socketio, &viaduc, figure);
         }
+        above_floor(&runs, rate, &[&viaduc, &socketio]);
     }
     for figure in ["delivery latency p50", "delivery latency p99"] {
         let one = median(&values_of(&runs, "nodes-one", figure));
@@ -64,6 +66,27 @@ fn ratio(runs: &[Report], numerator: &str, denominator: &str, figure: &str) {
             "- {figure}: {numerator} {top:.3} / {denominator} {bottom:.3} = {:.2}×",
             top / bottom
         );
+    }
+}
+
+/// Each server's CPU per delivery beyond what the kernel alone charges for the write.
+fn above_floor(runs: &[Report], rate: &str, servers: &[&str]) {
+    let floor = median(&values_of(
+        runs,
+        &format!("fanout-floor-{rate}"),
+        "writer CPU per write",
+    ));
+    if !floor.is_finite() {
+        return;
+    }
+    for server in servers {
+        let cpu = median(&values_of(runs, server, "server CPU per delivery"));
+        if cpu.is_finite() {
+            println!(
+                "- {server}: {cpu:.3} µs per delivery = the kernel's {floor:.3} µs + {:.3} µs of its own",
+                cpu - floor
+            );
+        }
     }
 }
 

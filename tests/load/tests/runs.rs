@@ -10,6 +10,7 @@ use sqlx::postgres::PgConnectOptions;
 use sqlx::PgPool;
 use viaduc::state::{AppState, Settings};
 use viaduc_load::chat::{self, ChatArgs};
+use viaduc_load::floor::{self, FloorArgs};
 use viaduc_load::report::Report;
 
 #[derive(Parser)]
@@ -114,4 +115,30 @@ async fn dropped_listeners_resume_without_gap_or_duplicate(db: PgPool) {
     assert_eq!(figure(&report, "lost"), 0.0);
     assert_eq!(figure(&report, "duplicates"), 0.0);
     assert_eq!(figure(&report, "all delivered"), 1.0);
+}
+
+#[derive(Parser)]
+struct FloorCli {
+    #[command(flatten)]
+    floor: FloorArgs,
+}
+
+#[tokio::test]
+async fn the_floor_writes_every_frame_and_times_the_writer() {
+    let args = FloorCli::parse_from([
+        "floor",
+        "--sockets",
+        "20",
+        "--rate",
+        "20",
+        "--seconds",
+        "0.5",
+        "--size",
+        "300",
+    ])
+    .floor;
+    let report = floor::run(args).await.unwrap();
+    assert_eq!(report.metric("writes"), Some(200.0));
+    assert_eq!(report.metric("all read"), Some(1.0));
+    assert!(report.metric("writer CPU per write").unwrap() >= 0.0);
 }
