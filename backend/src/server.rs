@@ -11,6 +11,7 @@ use tokio::net::TcpListener;
 
 use crate::cli::ServeArgs;
 use crate::db::Database;
+use crate::realtime::Heartbeat;
 use crate::state::{AppState, Settings};
 
 /// HS256 keys shorter than the hash output weaken it.
@@ -54,6 +55,7 @@ async fn run(args: &ServeArgs, db: &PgPool) -> anyhow::Result<()> {
         secure_cookies: public_url.starts_with("https://"),
         public_url: public_url.clone(),
         trust_proxy: args.trust_proxy,
+        heartbeat: Heartbeat::default(),
     };
     let mut state = AppState::new(db.clone(), &jwt_secret, settings);
     state.realtime.allow_origins(&args.allowed_origins);

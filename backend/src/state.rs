@@ -7,7 +7,7 @@ use sqlx::PgPool;
 
 use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::tokens::TokenKeys;
-use crate::realtime::Realtime;
+use crate::realtime::{Heartbeat, Realtime};
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -27,6 +27,8 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Trust `X-Forwarded-For` from the reverse proxy.
     pub trust_proxy: bool,
+    /// How WebSockets are kept alive.
+    pub heartbeat: Heartbeat,
 }
 
 impl AppState {

@@ -12,10 +12,6 @@ use uuid::Uuid;
 
 use super::hub::{ConnId, Hub, Outgoing, Subscriber};
 
-/// How often every connection is pinged. One timer for the node rather than one per
-/// connection: at 10,000 connections each timer costs memory and a poll per delivery.
-const PING_EVERY: Duration = Duration::from_secs(15);
-
 /// Tells a connection to close, with this code.
 pub type Kick = Arc<watch::Sender<Option<u16>>>;
 
@@ -105,9 +101,11 @@ impl Connections {
     }
 }
 
-/// Pings every connection of the node every 15 seconds.
-pub async fn run_pinger(hub: Arc<Hub>) {
-    let mut ticks = tokio::time::interval(PING_EVERY);
+/// Pings every connection of the node every `every`. One timer for the node rather than
+/// one per connection: at 10,000 connections each timer costs memory and a poll per
+/// delivery.
+pub async fn run_pinger(hub: Arc<Hub>, every: Duration) {
+    let mut ticks = tokio::time::interval(every);
     ticks.tick().await;
     loop {
         ticks.tick().await;

@@ -21,6 +21,7 @@ mod socket;
 mod worker;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::routing::get;
 use sqlx::PgPool;
@@ -36,7 +37,25 @@ use presence::Presence;
 pub struct Realtime {
     pub hub: Arc<Hub>,
     pub presence: Arc<Presence>,
+    pub heartbeat: Heartbeat,
     origins: Arc<Vec<String>>,
+}
+
+/// How WebSockets are kept alive: every connection is pinged every `ping_every`, and one
+/// from which nothing came for `idle_timeout` is closed (seen at a ping).
+#[derive(Debug, Clone, Copy)]
+pub struct Heartbeat {
+    pub ping_every: Duration,
+    pub idle_timeout: Duration,
+}
+
+impl Default for Heartbeat {
+    fn default() -> Self {
+        Heartbeat {
+            ping_every: Duration::from_secs(15),
+            idle_timeout: Duration::from_secs(45),
+        }
+    }
 }
 
 impl Realtime {
@@ -48,11 +67,15 @@ impl Realtime {
         tokio::spawn(bus::run_notifier(Arc::clone(&hub)));
         tokio::spawn(bus::run_listener(Arc::clone(&hub), Arc::clone(&presence)));
         tokio::spawn(bus::run_access_watcher(Arc::clone(&hub)));
-        tokio::spawn(connections::run_pinger(Arc::clone(&hub)));
+        tokio::spawn(connections::run_pinger(
+            Arc::clone(&hub),
+            settings.heartbeat.ping_every,
+        ));
         tokio::spawn(log::run_pruner(db.clone()));
         Realtime {
             hub,
             presence,
+            heartbeat: settings.heartbeat,
             origins: Arc::new(
                 gateway::origin_of(&settings.public_url)
                     .into_iter()

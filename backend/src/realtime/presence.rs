@@ -4,6 +4,7 @@
 //! subscription announces the leave when it is dropped.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -28,6 +29,8 @@ pub struct Presence {
     changed: Mutex<HashSet<Key>>,
     /// Rooms to recount (a node announced a change, or the database came back).
     recount: Mutex<HashSet<RoomId>>,
+    /// The node's heartbeat row must be written again before anything is counted.
+    beat_first: AtomicBool,
     wake: Notify,
 }
 
@@ -64,6 +67,7 @@ impl Presence {
             local: Mutex::default(),
             changed: Mutex::default(),
             recount: Mutex::default(),
+            beat_first: AtomicBool::new(false),
             wake: Notify::new(),
         });
         tokio::spawn(run(Arc::clone(&presence)));
@@ -91,8 +95,10 @@ impl Presence {
         self.wake.notify_one();
     }
 
-    /// The database came back (its unlogged tables may be empty): write everything again.
+    /// The database came back (its unlogged tables may be empty): write everything again,
+    /// the heartbeat first, as counts ignore the rows of a node without one.
     pub fn resync(&self) {
+        self.beat_first.store(true, Ordering::Relaxed);
         let keys: Vec<Key> = lock(&self.local).keys().copied().collect();
         lock(&self.changed).extend(keys);
         self.wake.notify_one();
@@ -117,6 +123,12 @@ impl Presence {
 
     /// Writes local changes, tells the other nodes, and recounts what needs recounting.
     async fn flush(&self) -> AppResult<()> {
+        if self.beat_first.swap(false, Ordering::Relaxed) {
+            if let Err(error) = self.heartbeat().await {
+                self.beat_first.store(true, Ordering::Relaxed);
+                return Err(error);
+            }
+        }
         let changed: Vec<Key> = lock(&self.changed).drain().collect();
         if !changed.is_empty() {
             if let Err(error) = self.write(&changed).await {

@@ -21,9 +21,6 @@ use super::room::RoomId;
 use super::worker::{Job, Reply, Running, Worker};
 use super::Realtime;
 
-/// Without any frame from the client for this long, the connection is closed (checked at
-/// each of the node's pings, see `connections::run_pinger`).
-const IDLE_TIMEOUT: Duration = Duration::from_secs(45);
 /// Frames written per flush.
 const BATCH: usize = 64;
 /// Waiting subscriptions and commands; beyond, commands are refused as rate-limited.
@@ -59,6 +56,7 @@ pub async fn serve(
         )),
         waiting: VecDeque::new(),
         last_seen: Instant::now(),
+        idle_timeout: realtime.heartbeat.idle_timeout,
     };
     connection.run(socket, queue, kick).await;
     realtime.hub.connections.unregister(conn_id);
@@ -72,6 +70,9 @@ struct Connection {
     waiting: VecDeque<Job>,
     /// When the client last sent a frame.
     last_seen: Instant,
+    /// Without any frame from the client for this long, the connection is closed (checked
+    /// at each of the node's pings, see `connections::run_pinger`).
+    idle_timeout: Duration,
 }
 
 impl Connection {
@@ -162,7 +163,7 @@ impl Connection {
                 None
             }
             Outgoing::Event(event) => self.event(event.room, event.seq, event.frame.clone()),
-            Outgoing::Ping if self.last_seen.elapsed() > IDLE_TIMEOUT => Some(close::IDLE),
+            Outgoing::Ping if self.last_seen.elapsed() > self.idle_timeout => Some(close::IDLE),
             Outgoing::Ping => {
                 self.out.push(Message::Ping(Default::default()));
                 None

@@ -19,6 +19,7 @@ pub fn state(db: PgPool) -> AppState {
             public_url: "http://viaduc.test".into(),
             secure_cookies: false,
             trust_proxy: false,
+            heartbeat: Default::default(),
         },
     )
 }

@@ -94,6 +94,27 @@ async fn a_database_crash_mid_session_loses_nothing_and_applies_each_command_onc
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    // The crash emptied the unlogged presence tables; the nodes write their rows again,
+    // heartbeat first, as soon as they listen again (not at the next 5 s heartbeat).
+    let deadline = Instant::now() + Duration::from_millis(1500);
+    loop {
+        let present: i64 = sqlx::query_scalar(
+            "select count(distinct p.user_id) from presence p
+             join realtime_nodes n on n.id = p.node_id where p.room_id = $1",
+        )
+        .bind(&room)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+        if present == 2 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{present} present after the restart"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     for n in 6..=10 {
         let started = Instant::now();
         on_second

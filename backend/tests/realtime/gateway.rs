@@ -1,4 +1,4 @@
-//! The upgrade (origin, authentication), protocol errors, limits and logout.
+//! The upgrade (origin, authentication), protocol errors, limits, heartbeat and logout.
 
 use std::time::Duration;
 
@@ -6,6 +6,7 @@ use serde_json::json;
 use sqlx::PgPool;
 use tokio_tungstenite::tungstenite::{Error, Message};
 use uuid::Uuid;
+use viaduc::realtime::Heartbeat;
 
 use crate::helpers::*;
 
@@ -87,6 +88,34 @@ async fn logging_out_closes_the_sockets_of_that_login_within_a_second(db: PgPool
     assert!(Client::try_connect(&app, &http, &app.origin())
         .await
         .is_err());
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn clients_that_answer_pings_stay_and_silent_ones_are_closed_as_idle(db: PgPool) {
+    let heartbeat = Heartbeat {
+        ping_every: Duration::from_millis(200),
+        idle_timeout: Duration::from_millis(500),
+    };
+    let app = spawn_with_heartbeat(db, heartbeat).await;
+    let (_, token) = user(&app, "Ana").await;
+    let mut answering = Client::connect(&app, &token).await;
+    let mut silent = Client::connect(&app, &token).await;
+    assert_eq!(app.state.realtime.hub.connections.count(), 2);
+    // Reading answers the server's pings (tungstenite sends the pongs).
+    assert_eq!(
+        answering.close_code(Duration::from_millis(1500)).await,
+        None
+    );
+    // The silent client read nothing meanwhile: the server gave up on it. (Its close code,
+    // 4009, cannot be read here: reading the pings before it makes the client answer a
+    // closed socket, which resets the connection.)
+    assert_eq!(app.state.realtime.hub.connections.count(), 1);
+    assert_eq!(silent.close_code(Duration::from_millis(500)).await, None);
+    // The answering one is still served.
+    answering
+        .send(json!({"type": "unsubscribe", "room": "nonsense"}))
+        .await;
+    assert_eq!(answering.recv().await["code"], "not_found");
 }
 
 /// Signs up through the API and returns the access token from the cookie.

@@ -11,6 +11,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use uuid::Uuid;
+use viaduc::realtime::Heartbeat;
 use viaduc::{AppState, Settings};
 
 pub struct TestApp {
@@ -26,12 +27,18 @@ impl TestApp {
 
 /// Starts a node on `db`; several calls on one database make several nodes.
 pub async fn spawn(db: PgPool) -> TestApp {
+    spawn_with_heartbeat(db, Heartbeat::default()).await
+}
+
+/// Starts a node that pings and times out idle sockets as `heartbeat` says.
+pub async fn spawn_with_heartbeat(db: PgPool, heartbeat: Heartbeat) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let settings = Settings {
         public_url: format!("http://{addr}"),
         secure_cookies: false,
         trust_proxy: false,
+        heartbeat,
     };
     let state = AppState::new(db, b"a test secret that is long enough!!", settings);
     let app = viaduc::app(state.clone());

@@ -43,6 +43,7 @@ async fn node(db: &PgPool, options: &PgConnectOptions) -> (String, String) {
         public_url: format!("http://{addr}"),
         secure_cookies: false,
         trust_proxy: false,
+        heartbeat: Default::default(),
     };
     let app = viaduc::app(AppState::new(db.clone(), SECRET, settings));
     tokio::spawn(async move {
