@@ -16,12 +16,9 @@ async fn a_database_crash_mid_session_loses_nothing_and_applies_each_command_onc
     let db = pool(cluster.server.connect_options()).await;
     let first = Node::start(cluster.server.connect_options()).await;
     let second = Node::start(cluster.server.connect_options()).await;
-    let conference = conference(&db).await;
-    let room = format!("session:{}", session(&db, conference, "public").await);
-    let (ana, ana_token) = user(&first.app, "Ana").await;
-    let (bo, bo_token) = user(&first.app, "Bo").await;
-    member(&db, conference, ana, "attendee").await;
-    member(&db, conference, bo, "attendee").await;
+    let (conference, room) = public_panel(&db).await;
+    let (_, ana_token) = member_user(&first.app, conference, "Ana", "attendee").await;
+    let (_, bo_token) = member_user(&first.app, conference, "Bo", "attendee").await;
     let mut on_first = Client::connect(&first.app, &ana_token).await;
     let mut on_second = Client::connect(&second.app, &bo_token).await;
     let joined = on_first.subscribe(&room, None).await;
@@ -78,43 +75,13 @@ async fn a_database_crash_mid_session_loses_nothing_and_applies_each_command_onc
     assert_eq!(seen_second, vec![1, 2, 3, 4, 5]);
 
     // Both nodes LISTEN again, and messages cross over faster than the 1 s sweep would.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let listening: i64 =
-            sqlx::query_scalar("select count(*) from pg_stat_activity where query like 'LISTEN %'")
-                .fetch_one(&db)
-                .await
-                .unwrap();
-        if listening == 2 {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{listening} listeners after the restart"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let listening = "select count(*) from pg_stat_activity where query like $1";
+    until_count(&db, listening, "LISTEN %", 2, Duration::from_secs(10)).await;
     // The crash emptied the unlogged presence tables; the nodes write their rows again,
     // heartbeat first, as soon as they listen again (not at the next 5 s heartbeat).
-    let deadline = Instant::now() + Duration::from_millis(1500);
-    loop {
-        let present: i64 = sqlx::query_scalar(
-            "select count(distinct p.user_id) from presence p
-             join realtime_nodes n on n.id = p.node_id where p.room_id = $1",
-        )
-        .bind(&room)
-        .fetch_one(&db)
-        .await
-        .unwrap();
-        if present == 2 {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{present} present after the restart"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let present = "select count(distinct p.user_id) from presence p
+                   join realtime_nodes n on n.id = p.node_id where p.room_id = $1";
+    until_count(&db, present, &room, 2, Duration::from_millis(1500)).await;
     for n in 6..=10 {
         let started = Instant::now();
         on_second
@@ -168,8 +135,7 @@ async fn a_database_crash_mid_session_loses_nothing_and_applies_each_command_onc
 async fn clients_of_a_dead_node_resume_on_the_other_without_loss_or_duplicates(db: PgPool) {
     let survivor = spawn(db.clone()).await;
     let mut doomed = Node::start((*db.connect_options()).clone()).await;
-    let conference = conference(&db).await;
-    let room = format!("session:{}", session(&db, conference, "public").await);
+    let (conference, room) = public_panel(&db).await;
     let (ana, ana_token) = user(&survivor, "Ana").await;
     let (bo, bo_token) = user(&survivor, "Bo").await;
     let (cy, cy_token) = user(&survivor, "Cy").await;
@@ -241,10 +207,8 @@ async fn clients_of_a_dead_node_resume_on_the_other_without_loss_or_duplicates(d
 #[sqlx::test(migrations = "../migrations")]
 async fn a_command_whose_connection_the_database_ends_is_unavailable_then_applied_once(db: PgPool) {
     let app = spawn(db.clone()).await;
-    let conference = conference(&db).await;
-    let room = format!("session:{}", session(&db, conference, "public").await);
-    let (ana, token) = user(&app, "Ana").await;
-    member(&db, conference, ana, "attendee").await;
+    let (conference, room) = public_panel(&db).await;
+    let (_, token) = member_user(&app, conference, "Ana", "attendee").await;
     let mut client = Client::connect(&app, &token).await;
     client.subscribe(&room, None).await;
     client
@@ -276,4 +240,24 @@ async fn a_command_whose_connection_the_database_ends_is_unavailable_then_applie
         .subscribe(&room, Some(0))
         .await;
     assert_eq!(seqs(&replay), [1, 2]);
+}
+
+/// Polls `sql` (with one text parameter) until it counts `expected`; fails after `within`.
+async fn until_count(db: &PgPool, sql: &str, parameter: &str, expected: i64, within: Duration) {
+    let deadline = Instant::now() + within;
+    loop {
+        let count: i64 = sqlx::query_scalar(sql)
+            .bind(parameter)
+            .fetch_one(db)
+            .await
+            .unwrap();
+        if count == expected {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{count} instead of {expected} after {within:?}: {sql}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }

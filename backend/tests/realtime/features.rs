@@ -15,12 +15,9 @@ async fn attendees_cannot_enter_invite_only_private_or_other_peoples_rooms(db: P
     let app = spawn(db.clone()).await;
     let conference = conference(&db).await;
     let secret = session(&db, conference, "invite_only").await;
-    let (ana, ana_token) = user(&app, "Ana").await;
-    let (bo, _) = user(&app, "Bo").await;
-    let (mod_id, mod_token) = user(&app, "Mo").await;
-    member(&db, conference, ana, "attendee").await;
-    member(&db, conference, bo, "attendee").await;
-    member(&db, conference, mod_id, "moderator").await;
+    let (_, ana_token) = member_user(&app, conference, "Ana", "attendee").await;
+    let (bo, _) = member_user(&app, conference, "Bo", "attendee").await;
+    let (mod_id, mod_token) = member_user(&app, conference, "Mo", "moderator").await;
     let pair = {
         let mut tx = db.begin().await.unwrap();
         let room = create_private_room(&mut tx, conference, "networking", &[bo, mod_id])
@@ -67,12 +64,9 @@ async fn attendees_cannot_enter_invite_only_private_or_other_peoples_rooms(db: P
 #[sqlx::test(migrations = "../migrations")]
 async fn moderators_hide_mute_and_slow_down_while_attendees_cannot(db: PgPool) {
     let app = spawn(db.clone()).await;
-    let conference = conference(&db).await;
-    let room = format!("session:{}", session(&db, conference, "public").await);
-    let (ana, ana_token) = user(&app, "Ana").await;
-    let (mo, mo_token) = user(&app, "Mo").await;
-    member(&db, conference, ana, "attendee").await;
-    member(&db, conference, mo, "moderator").await;
+    let (conference, room) = public_panel(&db).await;
+    let (ana, ana_token) = member_user(&app, conference, "Ana", "attendee").await;
+    let (_, mo_token) = member_user(&app, conference, "Mo", "moderator").await;
     let mut ana_client = Client::connect(&app, &ana_token).await;
     let mut mo_client = Client::connect(&app, &mo_token).await;
     ana_client.subscribe(&room, None).await;
@@ -175,10 +169,8 @@ async fn moderators_hide_mute_and_slow_down_while_attendees_cannot(db: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn history_pages_backwards_through_the_chat(db: PgPool) {
     let app = spawn(db.clone()).await;
-    let conference = conference(&db).await;
-    let room = format!("session:{}", session(&db, conference, "public").await);
-    let (ana, token) = user(&app, "Ana").await;
-    member(&db, conference, ana, "attendee").await;
+    let (conference, room) = public_panel(&db).await;
+    let (_, token) = member_user(&app, conference, "Ana", "attendee").await;
     let mut client = Client::connect(&app, &token).await;
     client.subscribe(&room, None).await;
     for n in 0..5 {
@@ -220,10 +212,8 @@ async fn announcements_reach_everyone_and_late_joiners_see_them(db: PgPool) {
     let app = spawn(db.clone()).await;
     let conference = conference(&db).await;
     let room = format!("conference:{conference}");
-    let (org, org_token) = user(&app, "Olga").await;
-    let (ana, ana_token) = user(&app, "Ana").await;
-    member(&db, conference, org, "organiser").await;
-    member(&db, conference, ana, "attendee").await;
+    let (_, org_token) = member_user(&app, conference, "Olga", "organiser").await;
+    let (_, ana_token) = member_user(&app, conference, "Ana", "attendee").await;
     let mut org_client = Client::connect(&app, &org_token).await;
     let mut ana_client = Client::connect(&app, &ana_token).await;
     org_client.subscribe(&room, None).await;

@@ -83,6 +83,25 @@ pub async fn conference(db: &PgPool) -> Uuid {
     id
 }
 
+/// A conference with one public panel: the conference and the panel's room.
+pub async fn public_panel(db: &PgPool) -> (Uuid, String) {
+    let conference = conference(db).await;
+    let room = format!("session:{}", session(db, conference, "public").await);
+    (conference, room)
+}
+
+/// A user who is a member of `conference` with `role`, and an access token for them.
+pub async fn member_user(
+    app: &TestApp,
+    conference: Uuid,
+    name: &str,
+    role: &str,
+) -> (Uuid, String) {
+    let (id, token) = user(app, name).await;
+    member(&app.state.db, conference, id, role).await;
+    (id, token)
+}
+
 pub async fn member(db: &PgPool, conference: Uuid, user: Uuid, role: &str) {
     sqlx::query(&format!(
         "insert into conference_members (conference_id, user_id, role) values ($1, $2, '{role}')"

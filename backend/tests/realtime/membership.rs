@@ -16,12 +16,9 @@ async fn a_removed_member_loses_the_conference_rooms_on_every_node_within_a_seco
     let conference = conference(&db).await;
     let session = format!("session:{}", session(&db, conference, "public").await);
     let lobby = format!("conference:{conference}");
-    let (olga, olga_token) = user(&first, "Olga").await;
-    let (ana, ana_token) = user(&first, "Ana").await;
-    let (bo, bo_token) = user(&first, "Bo").await;
-    member(&db, conference, olga, "organiser").await;
-    member(&db, conference, ana, "attendee").await;
-    member(&db, conference, bo, "attendee").await;
+    let (_, olga_token) = member_user(&first, conference, "Olga", "organiser").await;
+    let (ana, ana_token) = member_user(&first, conference, "Ana", "attendee").await;
+    let (bo, bo_token) = member_user(&first, conference, "Bo", "attendee").await;
     let pair = {
         let mut tx = db.begin().await.unwrap();
         let room = create_private_room(&mut tx, conference, "networking", &[ana, bo])

@@ -11,12 +11,9 @@ use crate::helpers::*;
 async fn a_client_on_each_node_sees_the_others_messages_in_order(db: PgPool) {
     let first = spawn(db.clone()).await;
     let second = spawn(db.clone()).await;
-    let conference = conference(&db).await;
-    let room = format!("session:{}", session(&db, conference, "public").await);
-    let (ana, ana_token) = user(&first, "Ana").await;
-    let (bo, bo_token) = user(&first, "Bo").await;
-    member(&db, conference, ana, "attendee").await;
-    member(&db, conference, bo, "attendee").await;
+    let (conference, room) = public_panel(&db).await;
+    let (_, ana_token) = member_user(&first, conference, "Ana", "attendee").await;
+    let (_, bo_token) = member_user(&first, conference, "Bo", "attendee").await;
     let mut on_first = Client::connect(&first, &ana_token).await;
     let mut on_second = Client::connect(&second, &bo_token).await;
     on_first.subscribe(&room, None).await;
@@ -61,12 +58,9 @@ async fn a_client_on_each_node_sees_the_others_messages_in_order(db: PgPool) {
 async fn presence_counts_people_on_every_node(db: PgPool) {
     let first = spawn(db.clone()).await;
     let second = spawn(db.clone()).await;
-    let conference = conference(&db).await;
-    let room = format!("session:{}", session(&db, conference, "public").await);
-    let (ana, ana_token) = user(&first, "Ana").await;
-    let (bo, bo_token) = user(&first, "Bo").await;
-    member(&db, conference, ana, "attendee").await;
-    member(&db, conference, bo, "moderator").await;
+    let (conference, room) = public_panel(&db).await;
+    let (_, ana_token) = member_user(&first, conference, "Ana", "attendee").await;
+    let (_, bo_token) = member_user(&first, conference, "Bo", "moderator").await;
     let mut on_first = Client::connect(&first, &ana_token).await;
     on_first.subscribe(&room, None).await;
     let mut on_second = Client::connect(&second, &bo_token).await;
