@@ -26,6 +26,10 @@ pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 /// Per-connection read buffer: axum's 128 KiB default would cost that much RSS per socket.
 /// Clients send small frames (commands, pongs); a longer message takes a few more reads.
 const READ_BUFFER_BYTES: usize = 512;
+/// Outgoing frames are gathered up to this many bytes before a write. The buffer keeps the
+/// largest size it ever reached for the life of the connection, so axum's 128 KiB default
+/// would leave every socket that once caught up on a replay holding 128 KiB.
+const WRITE_BUFFER_BYTES: usize = 4096;
 /// Pending outgoing bytes before writes fail (the hub's queue bound comes first).
 const MAX_WRITE_BUFFER_BYTES: usize = 1024 * 1024;
 const TICKET_SECONDS: i64 = 30;
@@ -109,6 +113,7 @@ pub async fn upgrade(
         .read_buffer_size(READ_BUFFER_BYTES)
         .max_message_size(MAX_MESSAGE_BYTES)
         .max_frame_size(MAX_MESSAGE_BYTES)
+        .write_buffer_size(WRITE_BUFFER_BYTES)
         .max_write_buffer_size(MAX_WRITE_BUFFER_BYTES)
         .on_upgrade(move |socket| {
             socket::serve(socket, realtime, user_id, session_id, account.display_name)
