@@ -3,17 +3,48 @@
 //! removed from a conference.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU16, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{mpsc, Notify};
 use uuid::Uuid;
 
 use super::hub::{ConnId, Hub, Outgoing, Subscriber};
 
-/// Tells a connection to close, with this code.
-pub type Kick = Arc<watch::Sender<Option<u16>>>;
+/// Tells a connection to close, with a code; the first code given wins. An atomic and one
+/// `Notify`, not a `watch` channel: that one is some 400 bytes more per connection.
+#[derive(Default)]
+pub struct Kick {
+    /// 0 until a code is given.
+    code: AtomicU16,
+    given: Notify,
+}
+
+impl Kick {
+    pub fn close_with(&self, code: u16) {
+        if self
+            .code
+            .compare_exchange(0, code, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+        {
+            // Stores a permit when the connection is not waiting yet: it will see it.
+            self.given.notify_one();
+        }
+    }
+
+    /// Completes once a code was given (also if that happened before the call).
+    pub async fn given(&self) {
+        self.given.notified().await;
+    }
+
+    pub fn code(&self) -> Option<u16> {
+        match self.code.load(Ordering::Acquire) {
+            0 => None,
+            code => Some(code),
+        }
+    }
+}
 
 struct Open {
     session_id: Uuid,
@@ -53,7 +84,7 @@ impl Connections {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
         let subscriber = Subscriber {
             queue,
-            kick: Arc::new(watch::Sender::new(None)),
+            kick: Arc::new(Kick::default()),
         };
         self.lock().insert(
             id,
@@ -86,7 +117,7 @@ impl Connections {
     pub fn close_sessions(&self, sessions: &HashSet<Uuid>, code: u16) {
         for open in self.lock().values() {
             if sessions.contains(&open.session_id) {
-                open.subscriber.kick.send_replace(Some(code));
+                open.subscriber.kick.close_with(code);
             }
         }
     }

@@ -46,7 +46,7 @@ pub enum Outgoing {
 #[derive(Clone)]
 pub struct Subscriber {
     pub queue: mpsc::Sender<Outgoing>,
-    pub kick: Kick,
+    pub kick: Arc<Kick>,
 }
 
 impl Subscriber {
@@ -55,7 +55,7 @@ impl Subscriber {
         match self.queue.try_send(item) {
             Ok(()) => true,
             Err(mpsc::error::TrySendError::Full(_)) => {
-                self.kick.send_replace(Some(close::SLOW));
+                self.kick.close_with(close::SLOW);
                 false
             }
             Err(mpsc::error::TrySendError::Closed(_)) => false,

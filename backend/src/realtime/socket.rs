@@ -5,15 +5,17 @@
 //! with one channel: at 10,000 connections every extra task or channel costs megabytes.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use futures_util::{SinkExt, StreamExt};
 use governor::{Quota, RateLimiter};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::mpsc;
 use tokio::time::Instant;
 use uuid::Uuid;
 
+use super::connections::Kick;
 use super::errors::coded_error;
 use super::hub::{Outgoing, QUEUE_CAPACITY};
 use super::protocol::{close, ClientMsg, ErrorCode};
@@ -47,7 +49,7 @@ pub async fn serve(
         .hub
         .connections
         .register(session_id, user_id, queue_tx);
-    let kick = subscriber.kick.subscribe();
+    let kick = Arc::clone(&subscriber.kick);
     let mut connection = Connection {
         rooms: HashMap::new(),
         out: Vec::new(),
@@ -80,13 +82,12 @@ impl Connection {
         &mut self,
         mut socket: WebSocket,
         mut queue: mpsc::Receiver<Outgoing>,
-        kick: watch::Receiver<Option<u16>>,
+        kick: Arc<Kick>,
     ) {
         let limiter = RateLimiter::direct(Quota::per_second(nonzero(20)).allow_burst(nonzero(40)));
         // One long-lived future for the kick, polled by reference: re-creating it on every
-        // turn of the loop would re-register with the watch for every delivered frame.
-        let mut watching = kick.clone();
-        let kicked = watching.changed();
+        // turn of the loop would register it again for every delivered frame.
+        let kicked = kick.given();
         tokio::pin!(kicked);
         let mut running: Option<Running> = None;
         // The socket is not split into halves: reads happen only inside the `select!` and
@@ -315,9 +316,9 @@ async fn finished(running: &mut Option<Running>) -> (Worker, Reply) {
     done
 }
 
-/// Why the connection was told to close (the sender gone counts as "going away").
-fn kick_code(kick: &watch::Receiver<Option<u16>>) -> u16 {
-    (*kick.borrow()).unwrap_or(close::GOING_AWAY)
+/// Why the connection was told to close ("going away" when no code was given).
+fn kick_code(kick: &Kick) -> u16 {
+    kick.code().unwrap_or(close::GOING_AWAY)
 }
 
 fn nonzero(value: u32) -> std::num::NonZeroU32 {
