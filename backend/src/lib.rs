@@ -46,6 +46,9 @@ pub fn app(state: AppState) -> Router {
         )
         .fallback(web::serve_frontend)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(
+            http::completion::run_to_completion,
+        ))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
                 let route = request

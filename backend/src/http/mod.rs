@@ -1,5 +1,6 @@
 //! Shared HTTP pieces: the JSON extractor with our error body, health checks, OpenAPI.
 
+pub mod completion;
 pub mod openapi;
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};

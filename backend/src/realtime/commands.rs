@@ -80,26 +80,34 @@ pub async fn execute(ctx: &CommandCtx<'_>, id: Uuid, name: &str, data: Value) ->
     let mut etx = EventTx::begin(ctx.hub.db()).await?;
     // A concurrent retry waits here on the primary key until the first attempt ends.
     let fresh = sqlx::query!(
-        "insert into commands (user_id, id, room_id, name) values ($1, $2, $3, $4)
+        "insert into commands (user_id, id, room_id, name, data_hash)
+         values ($1, $2, $3, $4, sha256(convert_to($5::jsonb::text, 'UTF8')))
          on conflict (user_id, id) do nothing",
         ctx.user_id,
         id,
         room,
-        name
+        name,
+        data
     )
     .execute(etx.conn())
     .await?
     .rows_affected()
         == 1;
     if !fresh {
+        // Answered from the record, but only for the same command: an id reused for another
+        // body would otherwise be told its new request succeeded.
         let stored = sqlx::query!(
-            "select room_id, name, result from commands where user_id = $1 and id = $2",
+            r#"select room_id, name, result,
+                      coalesce(data_hash = sha256(convert_to($3::jsonb::text, 'UTF8')), true)
+                        as "same_data!"
+               from commands where user_id = $1 and id = $2"#,
             ctx.user_id,
-            id
+            id,
+            data
         )
         .fetch_one(etx.conn())
         .await?;
-        if stored.room_id != room || stored.name != name {
+        if stored.room_id != room || stored.name != name || !stored.same_data {
             return Err(AppError::Conflict(
                 "this command id was used for another command".into(),
             ));

@@ -1,4 +1,5 @@
-//! Failures as `error` frames: the protocol's error code for each `AppError`.
+//! Failures as `error` frames: the protocol's error code for each `AppError`. Every error
+//! that answers a client's frame names it (`id`, `room`), so the client knows what to retry.
 
 use axum::extract::ws::Utf8Bytes;
 use uuid::Uuid;
@@ -8,11 +9,17 @@ use super::protocol::{ErrorCode, ServerMsg};
 use super::room::RoomId;
 use crate::error::AppError;
 
-/// An error frame with this code.
-pub fn coded_error(id: Option<Uuid>, code: ErrorCode, message: &str) -> Utf8Bytes {
+/// An error frame with this code, naming the frame it answers: its command `id` and its
+/// `room` as the client wrote it (also when the room name was not valid).
+pub fn coded_error(
+    id: Option<Uuid>,
+    room: Option<&str>,
+    code: ErrorCode,
+    message: &str,
+) -> Utf8Bytes {
     frame(&ServerMsg::Error {
         id,
-        room: None,
+        room: room.map(str::to_owned),
         code,
         message: message.to_owned(),
         retryable: code.retryable(),

@@ -42,11 +42,14 @@ pub struct Realtime {
 }
 
 /// How WebSockets are kept alive: every connection is pinged every `ping_every`, and one
-/// from which nothing came for `idle_timeout` is closed (seen at a ping).
+/// from which nothing came for `idle_timeout` is closed (seen at a ping). The server, in
+/// turn, answers every command and subscription within `answer_within` (an ack, or a
+/// retryable `unavailable` while the database is slow or away).
 #[derive(Debug, Clone, Copy)]
 pub struct Heartbeat {
     pub ping_every: Duration,
     pub idle_timeout: Duration,
+    pub answer_within: Duration,
 }
 
 impl Default for Heartbeat {
@@ -54,6 +57,9 @@ impl Default for Heartbeat {
         Heartbeat {
             ping_every: Duration::from_secs(15),
             idle_timeout: Duration::from_secs(45),
+            // Longer than the pool's 5 s wait for a connection, so that a command queued
+            // behind another still gets the database's own answer when it can.
+            answer_within: Duration::from_secs(8),
         }
     }
 }

@@ -111,7 +111,8 @@ pub enum ErrorCode {
     TooManySubscriptions,
     /// Commands need a subscription to their room first.
     NotSubscribed,
-    /// The database is away for a moment: retry.
+    /// The database is away or slow for a moment (also when a command could not be answered
+    /// within the answer time, see `docs/realtime.md`): retry with the same id.
     Unavailable,
     Internal,
 }
@@ -133,6 +134,8 @@ pub mod close {
     pub const UNSUPPORTED: u16 = 1003;
     /// The login ended (logout, revoked): final until the user logs in again.
     pub const UNAUTHORIZED: u16 = 4001;
+    /// The server failed unexpectedly: reconnect and resume.
+    pub const INTERNAL: u16 = 1011;
     /// The client fell behind (its outgoing queue filled): reconnect and resume.
     pub const SLOW: u16 = 4008;
     /// No pong within the idle timeout: reconnect and resume.
@@ -158,9 +161,10 @@ pub fn typescript() -> String {
     }
     out.push_str(&format!(
         "export const CloseCode = {{\n  GoingAway: {},\n  Unsupported: {},\n  \
-         Unauthorized: {},\n  Slow: {},\n  Idle: {},\n}} as const;\n",
+         Internal: {},\n  Unauthorized: {},\n  Slow: {},\n  Idle: {},\n}} as const;\n",
         close::GOING_AWAY,
         close::UNSUPPORTED,
+        close::INTERNAL,
         close::UNAUTHORIZED,
         close::SLOW,
         close::IDLE

@@ -20,13 +20,21 @@ use super::errors::coded_error;
 use super::hub::{Outgoing, QUEUE_CAPACITY};
 use super::protocol::{close, ClientMsg, ErrorCode};
 use super::room::RoomId;
-use super::worker::{Job, Reply, Running, Worker};
+use super::worker::{Job, Reply, Running, Worker, MAX_SUBSCRIPTIONS};
 use super::Realtime;
 
 /// Frames written per flush.
 const BATCH: usize = 64;
+/// How long the closing handshake may take.
+const CLOSE_WAIT: Duration = Duration::from_millis(200);
 /// Waiting subscriptions and commands; beyond, commands are refused as rate-limited.
 const JOBS: usize = 64;
+/// Commands per second per connection, and the burst allowed.
+const COMMANDS_PER_SEC: u32 = 20;
+const COMMAND_BURST: u32 = 40;
+/// Subscribing and unsubscribing have a bucket of their own, large enough for a tab that
+/// reconnects and subscribes again to every room it had (at most `MAX_SUBSCRIPTIONS`), twice.
+const SUBSCRIPTION_BURST: u32 = 2 * MAX_SUBSCRIPTIONS as u32;
 
 /// Where a room stands for this connection.
 enum RoomState {
@@ -57,24 +65,60 @@ pub async fn serve(
             user_id, user_name, conn_id, subscriber, &realtime,
         )),
         waiting: VecDeque::new(),
+        running: None,
         last_seen: Instant::now(),
         idle_timeout: realtime.heartbeat.idle_timeout,
+        answer_within: realtime.heartbeat.answer_within,
+        commands: RateLimiter::direct(
+            Quota::per_second(nonzero(COMMANDS_PER_SEC)).allow_burst(nonzero(COMMAND_BURST)),
+        ),
+        subscriptions: RateLimiter::direct(
+            Quota::per_second(nonzero(COMMANDS_PER_SEC)).allow_burst(nonzero(SUBSCRIPTION_BURST)),
+        ),
     };
     connection.run(socket, queue, kick).await;
     realtime.hub.connections.unregister(conn_id);
 }
+
+/// A job waiting for the worker; a client's job is answered by `answer_by` at the latest.
+struct Waiting {
+    job: Job,
+    answer_by: Option<Instant>,
+}
+
+/// The job the worker runs. When a client's command is still running at its `answer_by`,
+/// the client is told to retry (`unavailable`) and the late answer is dropped: the command
+/// still runs to its end, and a retry with the same id gets its result.
+struct RunningJob {
+    future: Running,
+    command: Option<(Uuid, RoomId)>,
+    answer_by: Option<Instant>,
+    /// The client was already told to retry.
+    answered: bool,
+}
+
+type Limiter = RateLimiter<
+    governor::state::NotKeyed,
+    governor::state::InMemoryState,
+    governor::clock::DefaultClock,
+>;
 
 struct Connection {
     rooms: HashMap<RoomId, RoomState>,
     out: Vec<Message>,
     /// The worker, while no job runs (a running job holds it).
     worker: Option<Worker>,
-    waiting: VecDeque<Job>,
+    waiting: VecDeque<Waiting>,
+    running: Option<RunningJob>,
     /// When the client last sent a frame.
     last_seen: Instant,
     /// Without any frame from the client for this long, the connection is closed (checked
     /// at each of the node's pings, see `connections::run_pinger`).
     idle_timeout: Duration,
+    /// Every command and subscription is answered within this time (see `Waiting`).
+    answer_within: Duration,
+    commands: Limiter,
+    subscriptions: Limiter,
 }
 
 impl Connection {
@@ -84,15 +128,14 @@ impl Connection {
         mut queue: mpsc::Receiver<Outgoing>,
         kick: Arc<Kick>,
     ) {
-        let limiter = RateLimiter::direct(Quota::per_second(nonzero(20)).allow_burst(nonzero(40)));
         // One long-lived future for the kick, polled by reference: re-creating it on every
         // turn of the loop would register it again for every delivered frame.
         let kicked = kick.given();
         tokio::pin!(kicked);
-        let mut running: Option<Running> = None;
         // The socket is not split into halves: reads happen only inside the `select!` and
         // writes only after it, and a split socket takes a lock on every read and write.
         let code = loop {
+            let deadline = self.next_deadline();
             let ended = tokio::select! {
                 _ = &mut kicked => Some(kick_code(&kick)),
                 item = queue.recv() => match item {
@@ -108,32 +151,41 @@ impl Connection {
                     }
                     None => Some(close::GOING_AWAY),
                 },
-                (worker, reply) = finished(&mut running) => {
-                    self.worker = Some(worker);
-                    self.reply(reply)
+                done = finished(&mut self.running) => match done {
+                    Some((worker, reply)) => {
+                        self.worker = Some(worker);
+                        reply.and_then(|reply| self.reply(reply))
+                    }
+                    None => Some(close::INTERNAL),
+                },
+                _ = tokio::time::sleep_until(deadline.unwrap_or_else(Instant::now)), if deadline.is_some() => {
+                    self.answer_overdue();
+                    None
                 }
                 incoming = socket.next() => {
                     self.last_seen = Instant::now();
                     match incoming {
                         Some(Ok(Message::Text(text))) => {
-                            if limiter.check().is_err() {
-                                self.out.push(Message::Text(coded_error(None, ErrorCode::RateLimited, "too many messages: at most 20 per second")));
-                            } else {
-                                self.incoming(&text);
-                            }
+                            self.incoming(&text);
                             None
                         }
                         Some(Ok(Message::Binary(_))) => Some(close::UNSUPPORTED),
                         Some(Ok(Message::Ping(_) | Message::Pong(_))) => None,
-                        Some(Ok(Message::Close(_)) | Err(_)) | None => return,
+                        Some(Ok(Message::Close(_))) => {
+                            // The WebSocket library queued the echo of the client's close
+                            // frame (RFC 6455, 5.5.1); writing it out completes the handshake.
+                            let _ = tokio::time::timeout(CLOSE_WAIT, socket.flush()).await;
+                            return;
+                        }
+                        Some(Err(_)) | None => return,
                     }
                 }
             };
             if let Some(code) = ended {
                 break code;
             }
-            if running.is_none() {
-                running = self.next_job();
+            if self.running.is_none() {
+                self.running = self.next_job();
             }
             if !self.out.is_empty() {
                 let write = async {
@@ -153,7 +205,7 @@ impl Connection {
             code,
             reason: Utf8Bytes::from_static(reason(code)),
         }));
-        let _ = tokio::time::timeout(Duration::from_millis(200), socket.send(bye)).await;
+        let _ = tokio::time::timeout(CLOSE_WAIT, socket.send(bye)).await;
     }
 
     /// A frame from the hub; `Some(code)` ends the connection.
@@ -235,27 +287,36 @@ impl Connection {
         let message: ClientMsg = match serde_json::from_str(text) {
             Ok(message) => message,
             Err(error) => {
+                let (id, room) = subject_of(text);
                 let message = format!("not a valid message: {error}");
-                self.out.push(Message::Text(coded_error(
-                    None,
-                    ErrorCode::BadRequest,
-                    &message,
-                )));
+                self.refuse(id, room.as_deref(), ErrorCode::BadRequest, &message);
                 return;
             }
         };
-        let (id, room) = match &message {
-            ClientMsg::Command { id, room, .. } => (Some(*id), room),
-            ClientMsg::Subscribe { room, .. } | ClientMsg::Unsubscribe { room } => (None, room),
+        let (id, room_name) = match &message {
+            ClientMsg::Command { id, room, .. } => (Some(*id), room.as_str()),
+            ClientMsg::Subscribe { room, .. } | ClientMsg::Unsubscribe { room } => {
+                (None, room.as_str())
+            }
         };
-        let Ok(room) = room.parse::<RoomId>() else {
-            self.out.push(Message::Text(coded_error(
-                id,
-                ErrorCode::NotFound,
-                "no such room",
-            )));
+        let limiter = match message {
+            ClientMsg::Command { .. } => &self.commands,
+            _ => &self.subscriptions,
+        };
+        if limiter.check().is_err() {
+            let limit = "too many messages: at most 20 per second";
+            self.refuse(id, Some(room_name), ErrorCode::RateLimited, limit);
+            return;
+        }
+        let Ok(room) = room_name.parse::<RoomId>() else {
+            self.refuse(id, Some(room_name), ErrorCode::NotFound, "no such room");
             return;
         };
+        if self.waiting.len() >= JOBS {
+            let busy = "too many requests in flight";
+            self.refuse(id, Some(room_name), ErrorCode::RateLimited, busy);
+            return;
+        }
         let job = match message {
             ClientMsg::Subscribe { since, epoch, .. } => {
                 self.rooms.insert(room, RoomState::Pending(Vec::new()));
@@ -269,18 +330,16 @@ impl Connection {
                 data,
             },
         };
-        if self.waiting.len() >= JOBS {
-            if let Job::Subscribe { room, .. } = job {
-                self.rooms.remove(&room);
-            }
-            self.out.push(Message::Text(coded_error(
-                id,
-                ErrorCode::RateLimited,
-                "too many requests in flight",
-            )));
-        } else {
-            self.waiting.push_back(job);
-        }
+        self.waiting.push_back(Waiting {
+            job,
+            answer_by: Some(Instant::now() + self.answer_within),
+        });
+    }
+
+    /// Answers a client's frame with an error, naming the frame.
+    fn refuse(&mut self, id: Option<Uuid>, room: Option<&str>, code: ErrorCode, message: &str) {
+        self.out
+            .push(Message::Text(coded_error(id, room, code, message)));
     }
 
     /// Queues a job the server itself needs; a connection too busy to take it is cut.
@@ -288,32 +347,104 @@ impl Connection {
         if self.waiting.len() >= JOBS {
             return Some(close::SLOW);
         }
-        self.waiting.push_back(job);
+        self.waiting.push_back(Waiting {
+            job,
+            answer_by: None,
+        });
         None
     }
 
     /// Starts the next waiting job, if the worker is free.
-    fn next_job(&mut self) -> Option<Running> {
-        match (self.worker.take(), self.waiting.pop_front()) {
-            (Some(worker), Some(job)) => Some(worker.start(job)),
-            (worker, job) => {
-                self.worker = worker;
-                self.waiting.extend(job);
-                None
+    fn next_job(&mut self) -> Option<RunningJob> {
+        let worker = self.worker.take()?;
+        let Some(Waiting { job, answer_by }) = self.waiting.pop_front() else {
+            self.worker = Some(worker);
+            return None;
+        };
+        let command = match &job {
+            Job::Command { id, room, .. } => Some((*id, *room)),
+            _ => None,
+        };
+        Some(RunningJob {
+            future: worker.start(job),
+            answer_by: answer_by.filter(|_| command.is_some()),
+            command,
+            answered: false,
+        })
+    }
+
+    /// When the next answer falls due, if one is owed.
+    fn next_deadline(&self) -> Option<Instant> {
+        let running = self.running.as_ref().and_then(|running| running.answer_by);
+        self.waiting
+            .iter()
+            .filter_map(|waiting| waiting.answer_by)
+            .chain(running)
+            .min()
+    }
+
+    /// Tells the client to retry what could not be answered in time (the database is slow
+    /// or away): waiting jobs are dropped unstarted, a running command goes on (see
+    /// `RunningJob`).
+    fn answer_overdue(&mut self) {
+        let now = Instant::now();
+        let late = "no answer in time: the database is slow or away, retry";
+        let (overdue, waiting): (VecDeque<Waiting>, VecDeque<Waiting>) = self
+            .waiting
+            .drain(..)
+            .partition(|waiting| waiting.answer_by.is_some_and(|by| by <= now));
+        self.waiting = waiting;
+        for Waiting { job, .. } in overdue {
+            let (id, room) = match job {
+                Job::Command { id, room, .. } => (Some(id), room),
+                Job::Subscribe { room, .. } => {
+                    self.rooms.remove(&room);
+                    (None, room)
+                }
+                _ => continue,
+            };
+            self.refuse(id, Some(&room.to_string()), ErrorCode::Unavailable, late);
+        }
+        let Some(running) = &mut self.running else {
+            return;
+        };
+        if let (Some((id, room)), Some(by)) = (running.command, running.answer_by) {
+            if by <= now {
+                running.answer_by = None;
+                running.answered = true;
+                self.refuse(
+                    Some(id),
+                    Some(&room.to_string()),
+                    ErrorCode::Unavailable,
+                    late,
+                );
             }
         }
     }
 }
 
-/// The running job's result; never ready while none runs. Polled by reference, so a turn
-/// of the loop that ends elsewhere leaves the job where it was.
-async fn finished(running: &mut Option<Running>) -> (Worker, Reply) {
+/// The `id` and `room` of a frame that is not a valid message, as far as they can be read,
+/// so the error can name it.
+fn subject_of(text: &str) -> (Option<Uuid>, Option<String>) {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
+        return (None, None);
+    };
+    let id = value["id"].as_str().and_then(|id| id.parse().ok());
+    let room = value["room"].as_str().map(str::to_owned);
+    (id, room)
+}
+
+/// The running job's result, without its reply when that was already given (see
+/// `RunningJob`); `None` if the job panicked. Never ready while no job runs. Polled by
+/// reference, so a turn of the loop that ends elsewhere leaves the job where it was.
+async fn finished(running: &mut Option<RunningJob>) -> Option<(Worker, Option<Reply>)> {
     let Some(job) = running.as_mut() else {
         return std::future::pending().await;
     };
-    let done = job.await;
+    let done = (&mut job.future).await;
+    let answered = job.answered;
     *running = None;
-    done
+    done.map(|(worker, reply)| (worker, (!answered).then_some(reply)))
 }
 
 /// Why the connection was told to close ("going away" when no code was given).
@@ -331,6 +462,7 @@ fn reason(code: u16) -> &'static str {
         close::IDLE => "idle timeout",
         close::UNAUTHORIZED => "logged out",
         close::UNSUPPORTED => "text frames only",
+        close::INTERNAL => "internal error: reconnect and resume",
         _ => "going away",
     }
 }

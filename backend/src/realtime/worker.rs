@@ -1,8 +1,9 @@
 //! The per-connection worker: runs a connection's subscriptions and commands one after the
-//! other (so a client's commands apply in the order sent). A job is a future the socket
-//! loop polls beside its other work, so a slow database never stalls delivery, and no
-//! second task or channel is kept per connection. It owns the connection's room rights
-//! and presence.
+//! other (so a client's commands apply in the order sent). It owns the connection's room
+//! rights and presence. Each job runs in a task of its own, spawned while it runs: a socket
+//! can vanish at any await, and a command that has started must still commit and publish
+//! (and a database connection must never go back to the pool inside a transaction, which
+//! sqlx does with a future dropped mid-`BEGIN`). The socket loop only waits for the answer.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -75,8 +76,9 @@ pub enum Reply {
     Left(Vec<(RoomId, Utf8Bytes)>),
 }
 
-/// A job under way: it owns the worker and gives it back with the reply.
-pub type Running = Pin<Box<dyn Future<Output = (Worker, Reply)> + Send>>;
+/// A job under way: the worker and the reply once it is done, `None` if the job panicked.
+/// Dropping it leaves the job running to its end.
+pub type Running = Pin<Box<dyn Future<Output = Option<(Worker, Reply)>> + Send>>;
 
 pub struct Worker {
     pub user_id: Uuid,
@@ -125,12 +127,17 @@ impl Worker {
         }
     }
 
-    /// Starts `job`. Boxed, and only while it runs: the database calls make it a large
-    /// future that an idle connection should not keep.
+    /// Starts `job` in a task of its own, which no closing socket can cancel. Only while it
+    /// runs: the database calls make it a large future that an idle connection should not keep.
     pub fn start(mut self, job: Job) -> Running {
-        Box::pin(async move {
+        let task = tokio::spawn(async move {
             let reply = self.handle(job).await;
             (self, reply)
+        });
+        Box::pin(async move {
+            task.await
+                .inspect_err(|error| tracing::error!(?error, "a connection's job panicked"))
+                .ok()
         })
     }
 
@@ -184,6 +191,7 @@ impl Worker {
                 let Some(joined) = self.rooms.get(&room) else {
                     return Reply::Frame(coded_error(
                         Some(id),
+                        Some(&room.to_string()),
                         ErrorCode::NotSubscribed,
                         "subscribe to the room first",
                     ));
@@ -198,7 +206,7 @@ impl Worker {
                 };
                 Reply::Frame(match commands::execute(&ctx, id, &name, data).await {
                     Ok(data) => frame(&ServerMsg::Ack { id, data }),
-                    Err(error) => error_frame(Some(id), None, error),
+                    Err(error) => error_frame(Some(id), Some(room), error),
                 })
             }
             Job::Removed { conference_id } => self.leave(conference_id),
@@ -239,6 +247,7 @@ impl Worker {
                     room,
                     frame: coded_error(
                         None,
+                        Some(&room.to_string()),
                         ErrorCode::TooManySubscriptions,
                         "at most 50 subscriptions per connection",
                     ),

@@ -1,5 +1,7 @@
 //! A test client that drives `viaduc::app` in-process and keeps cookies like a browser.
 
+use std::time::Duration;
+
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
@@ -53,6 +55,18 @@ impl Client {
     }
 
     pub async fn request(&mut self, method: Method, path: &str, body: Option<Value>) -> Reply {
+        let request = self.build(method, path, body);
+        self.send(request).await
+    }
+
+    /// Starts a request and drops it after `after`, as hyper does when the client goes away.
+    pub async fn abandon(&self, method: Method, path: &str, body: Value, after: Duration) {
+        let request = self.build(method, path, Some(body));
+        let _ = tokio::time::timeout(after, self.app.clone().oneshot(request)).await;
+    }
+
+    /// A request with this browser's cookies.
+    fn build(&self, method: Method, path: &str, body: Option<Value>) -> Request<Body> {
         let mut builder = Request::builder().method(method).uri(path);
         if !self.cookies.is_empty() {
             let cookie_header = self
@@ -63,14 +77,13 @@ impl Client {
                 .join("; ");
             builder = builder.header(header::COOKIE, cookie_header);
         }
-        let request = match body {
+        match body {
             Some(body) => builder
                 .header(header::CONTENT_TYPE, "application/json")
                 .body(Body::from(body.to_string())),
             None => builder.body(Body::empty()),
         }
-        .expect("valid request");
-        self.send(request).await
+        .expect("valid request")
     }
 
     pub async fn send(&mut self, request: Request<Body>) -> Reply {

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use sqlx::PgPool;
 use uuid::Uuid;
+use viaduc::realtime::Heartbeat;
 
 use crate::helpers::*;
 use crate::outages::*;
@@ -240,6 +241,69 @@ async fn a_command_whose_connection_the_database_ends_is_unavailable_then_applie
         .subscribe(&room, Some(0))
         .await;
     assert_eq!(seqs(&replay), [1, 2]);
+}
+
+#[tokio::test]
+async fn every_command_is_answered_in_time_while_the_database_is_away() {
+    let cluster = Cluster::start().await;
+    let db = pool(cluster.server.connect_options()).await;
+    // Longer than the pool's wait for a connection (2 s here), as in production (8 s, 5 s).
+    let answer_within = Duration::from_secs(3);
+    let heartbeat = Heartbeat {
+        answer_within,
+        ..Heartbeat::default()
+    };
+    let node = Node::start_with_heartbeat(cluster.server.connect_options(), heartbeat).await;
+    let (conference, room) = public_panel(&db).await;
+    let (_, token) = member_user(&node.app, conference, "Ana", "attendee").await;
+    let mut client = Client::connect(&node.app, &token).await;
+    client.subscribe(&room, None).await;
+
+    cluster.server.crash().await.unwrap();
+    let sent: Vec<Uuid> = (0..8).map(|_| Uuid::new_v4()).collect();
+    let started = Instant::now();
+    for id in &sent {
+        client
+            .send(
+                json!({"type": "command", "id": id, "room": room, "name": "chat.send",
+                         "data": {"body": id}}),
+            )
+            .await;
+    }
+    // Each one is answered, retryable, while the database is still down: not one after the
+    // other at the pool's pace (8 x 2 s), and not only when it comes back.
+    let mut answered = Vec::new();
+    while answered.len() < sent.len() {
+        let answer = client.recv().await;
+        assert_eq!(
+            (
+                answer["code"].as_str(),
+                answer["retryable"].as_bool(),
+                &answer["room"]
+            ),
+            (Some("unavailable"), Some(true), &json!(room)),
+            "{answer}"
+        );
+        answered.push(answer["id"].as_str().unwrap().parse::<Uuid>().unwrap());
+    }
+    let waited = started.elapsed();
+    assert!(
+        waited < answer_within + Duration::from_secs(2),
+        "the last answer took {waited:?}"
+    );
+    answered.sort();
+    let mut expected = sent.clone();
+    expected.sort();
+    assert_eq!(answered, expected);
+
+    // Retried once the database is back, each lands exactly once.
+    cluster.server.start_again().await.unwrap();
+    for id in &sent {
+        until_acked(&mut client, *id, &room, &id.to_string()).await;
+    }
+    for id in &sent {
+        assert_eq!(count_bodies(&db, &id.to_string()).await, 1);
+    }
 }
 
 /// Polls `sql` (with one text parameter) until it counts `expected`; fails after `within`.

@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use serde_json::json;
 use sqlx::PgPool;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::{Error, Message};
 use uuid::Uuid;
 use viaduc::realtime::Heartbeat;
@@ -35,16 +37,39 @@ async fn bad_frames_get_coded_errors_and_binary_closes(db: PgPool) {
         (error["type"].as_str(), error["code"].as_str()),
         (Some("error"), Some("bad_request"))
     );
+    // Every error names the frame it answers: its command id and its room.
+    let id = Uuid::new_v4();
+    client
+        .send(json!({"type": "command", "id": id, "room": "session:x", "name": 7}))
+        .await;
+    let error = client.recv().await;
+    assert_eq!(
+        (&error["code"], &error["id"], &error["room"]),
+        (&json!("bad_request"), &json!(id), &json!("session:x"))
+    );
     client
         .send(json!({"type": "subscribe", "room": "lobby:1"}))
         .await;
-    assert_eq!(client.recv().await["code"], "not_found");
-    let id = Uuid::new_v4();
+    let error = client.recv().await;
+    assert_eq!(
+        (&error["code"], &error["room"]),
+        (&json!("not_found"), &json!("lobby:1"))
+    );
+    let answer = client
+        .command_with_id(id, "lobby:1", "chat.send", json!({"body": "hi"}))
+        .await;
+    assert_eq!(
+        (&answer["code"], &answer["room"]),
+        (&json!("not_found"), &json!("lobby:1"))
+    );
     let room = format!("session:{}", Uuid::new_v4());
     let answer = client
         .command_with_id(id, &room, "chat.send", json!({"body": "hi"}))
         .await;
-    assert_eq!(answer["code"], "not_subscribed");
+    assert_eq!(
+        (&answer["code"], &answer["room"]),
+        (&json!("not_subscribed"), &json!(room))
+    );
     client.send_raw(Message::binary(vec![1, 2, 3])).await;
     assert_eq!(client.close_code(Duration::from_secs(2)).await, Some(1003));
 }
@@ -56,19 +81,85 @@ async fn commands_beyond_the_token_bucket_are_rate_limited(db: PgPool) {
     let mut client = Client::connect(&app, &token).await;
     let room = format!("user:{id}");
     client.subscribe(&room, None).await;
-    for _ in 0..60 {
+    let sent: Vec<Uuid> = (0..60).map(|_| Uuid::new_v4()).collect();
+    for id in &sent {
         client
-            .send(json!({"type": "command", "id": Uuid::new_v4(), "room": room, "name": "notification.read_all"}))
+            .send(
+                json!({"type": "command", "id": id, "room": room, "name": "notification.read_all"}),
+            )
             .await;
     }
+    // Each command is answered once, and each refusal names its command and room, so the
+    // client knows exactly which ones to send again.
+    let mut answered = Vec::new();
     let mut limited = 0;
     for _ in 0..60 {
         let message = client.recv().await;
         if message["code"] == "rate_limited" {
             limited += 1;
+            assert_eq!(message["room"], json!(room), "{message}");
+        }
+        answered.push(message["id"].as_str().unwrap().parse::<Uuid>().unwrap());
+    }
+    answered.sort();
+    let mut expected = sent.clone();
+    expected.sort();
+    assert_eq!(answered, expected);
+    assert!((15..=21).contains(&limited), "{limited} of 60 were limited");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_tab_that_reconnects_subscribes_again_to_all_its_rooms_at_once(db: PgPool) {
+    let app = spawn(db.clone()).await;
+    let conference = conference(&db).await;
+    let (_, token) = member_user(&app, conference, "Ana", "attendee").await;
+    let mut rooms = Vec::new();
+    for _ in 0..50 {
+        rooms.push(format!(
+            "session:{}",
+            session(&db, conference, "public").await
+        ));
+    }
+    // A few commands first, as a busy tab sends, then the burst of subscriptions.
+    let mut client = Client::connect(&app, &token).await;
+    for room in &rooms[..2] {
+        client.subscribe(room, None).await;
+        client
+            .command(room, "chat.send", json!({"body": "hi"}))
+            .await;
+    }
+    drop(client);
+    let mut client = Client::connect(&app, &token).await;
+    for room in &rooms {
+        client
+            .send(json!({"type": "subscribe", "room": room, "since": 0}))
+            .await;
+    }
+    let mut subscribed = Vec::new();
+    while subscribed.len() < rooms.len() {
+        let message = client.recv().await;
+        assert_ne!(message["type"], "error", "{message}");
+        if message["type"] == "subscribed" {
+            subscribed.push(message["room"].as_str().unwrap().to_owned());
         }
     }
-    assert!((15..=21).contains(&limited), "{limited} of 60 were limited");
+    subscribed.sort();
+    rooms.sort();
+    assert_eq!(subscribed, rooms);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_client_that_closes_gets_the_close_frame_back(db: PgPool) {
+    let app = spawn(db).await;
+    let (_, token) = user(&app, "Ana").await;
+    let mut client = Client::connect(&app, &token).await;
+    client
+        .send_raw(Message::Close(Some(CloseFrame {
+            code: CloseCode::Normal,
+            reason: "bye".into(),
+        })))
+        .await;
+    assert_eq!(client.close_code(Duration::from_secs(2)).await, Some(1000));
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -95,6 +186,7 @@ async fn clients_that_answer_pings_stay_and_silent_ones_are_closed_as_idle(db: P
     let heartbeat = Heartbeat {
         ping_every: Duration::from_millis(200),
         idle_timeout: Duration::from_millis(500),
+        ..Heartbeat::default()
     };
     let app = spawn_with_heartbeat(db, heartbeat).await;
     let (_, token) = user(&app, "Ana").await;

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod cancellation;
 mod faults;
 mod features;
 mod gateway;

@@ -12,8 +12,9 @@ use tempfile::TempDir;
 use tokio::runtime::Runtime;
 use uuid::Uuid;
 use viaduc::db::embedded::EmbeddedPostgres;
+use viaduc::realtime::Heartbeat;
 
-use crate::helpers::{spawn, Client, TestApp};
+use crate::helpers::{spawn_with_heartbeat, Client, TestApp};
 
 /// A pool like the server's, with a short wait for a connection so that an outage shows
 /// quickly (`unavailable`) instead of holding commands for long.
@@ -35,13 +36,17 @@ pub struct Node {
 
 impl Node {
     pub async fn start(options: PgConnectOptions) -> Node {
+        Node::start_with_heartbeat(options, Heartbeat::default()).await
+    }
+
+    pub async fn start_with_heartbeat(options: PgConnectOptions, heartbeat: Heartbeat) -> Node {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
             .build()
             .unwrap();
         let app = runtime
-            .spawn(async move { spawn(pool(options).await).await })
+            .spawn(async move { spawn_with_heartbeat(pool(options).await, heartbeat).await })
             .await
             .unwrap();
         Node {

@@ -2,6 +2,7 @@
 
 use serde_json::json;
 use sqlx::PgPool;
+use tokio_tungstenite::tungstenite::Message;
 use uuid::Uuid;
 
 use crate::helpers::*;
@@ -119,11 +120,22 @@ async fn a_command_retried_after_a_drop_is_applied_once(db: PgPool) {
         .await
         .unwrap();
     assert_eq!(count, 1);
-    // The same id for a different command is a conflict, not a silent success.
+    // The same id for a different command, or the same command with another body, is a
+    // conflict, not a silent success; the same body written otherwise is the same command.
     let reused = client
         .command_with_id(id, &room, "chat.delete", json!({"id": Uuid::new_v4()}))
         .await;
     assert_eq!(reused["code"], "conflict");
+    let other_body = client
+        .command_with_id(id, &room, "chat.send", json!({"body": "twice"}))
+        .await;
+    assert_eq!(other_body["code"], "conflict", "{other_body}");
+    client
+        .send_raw(Message::text(format!(
+            r#"{{"type":"command","id":"{id}","room":"{room}","name":"chat.send","data":{{ "body" : "once" }}}}"#
+        )))
+        .await;
+    assert_eq!(client.answer(id).await["data"], first["data"]);
 }
 
 #[sqlx::test(migrations = "../migrations")]

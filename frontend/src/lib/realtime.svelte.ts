@@ -267,6 +267,13 @@ export class Realtime {
           this.#settle(msg.id)?.reject(error);
         } else if (msg.room !== undefined) {
           const room = this.#rooms.get(msg.room);
+          if (room && msg.retryable) {
+            // The subscription was refused for now (database away, too many at once): ask again.
+            setTimeout(() => {
+              if (this.#rooms.get(msg.room!) === room && !room.live) this.#send(room.cursor.subscribeMsg(msg.room!));
+            }, 1_000);
+            return;
+          }
           for (const h of room?.listeners ?? []) h.error?.(error);
         } else {
           this.lastError = error;

@@ -112,6 +112,22 @@ describe('Realtime', () => {
     await expect(slow).rejects.toMatchObject({ code: 'timeout' });
   });
 
+  it('asks again for a subscription refused for now, and reports a final refusal', () => {
+    const rt = client();
+    const errors: string[] = [];
+    rt.subscribe('session:a', { error: (e) => errors.push(e.code) });
+    rt.subscribe('session:secret', { error: (e) => errors.push(e.code) });
+    const ws = last();
+    ws.open();
+    ws.sent.length = 0;
+    ws.receive({ type: 'error', room: 'session:a', code: 'unavailable', message: 'retry', retryable: true });
+    ws.receive({ type: 'error', room: 'session:secret', code: 'not_found', message: 'no', retryable: false });
+    expect(ws.sent).toEqual([]);
+    vi.advanceTimersByTime(1000);
+    expect(ws.sent).toEqual([{ type: 'subscribe', room: 'session:a' }]);
+    expect(errors).toEqual(['not_found']);
+  });
+
   it('resyncs from a snapshot after a gap', () => {
     const rt = client();
     rt.subscribe('session:a', {});

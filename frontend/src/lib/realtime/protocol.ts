@@ -14,6 +14,7 @@ export type ErrorCode = "bad_request" | "forbidden" | "not_found" | "validation"
 export const CloseCode = {
   GoingAway: 1001,
   Unsupported: 1003,
+  Internal: 1011,
   Unauthorized: 4001,
   Slow: 4008,
   Idle: 4009,
