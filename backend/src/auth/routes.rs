@@ -2,6 +2,7 @@
 
 use axum::extract::State;
 use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
 use axum::Json;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use axum_extra::extract::CookieJar;
@@ -152,7 +153,8 @@ pub async fn refresh(
 /// Who is logged in, if anyone.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SessionInfo {
-    /// The logged-in account; `null` for an anonymous visitor.
+    /// The logged-in account; `null` for an anonymous visitor (always present).
+    #[schema(required = true)]
     pub user: Option<Me>,
 }
 
@@ -168,11 +170,7 @@ pub async fn session(
     State(state): State<AppState>,
     user: Option<AuthUser>,
     jar: CookieJar,
-) -> AppResult<(
-    CookieJar,
-    [(header::HeaderName, &'static str); 1],
-    Json<SessionInfo>,
-)> {
+) -> AppResult<impl IntoResponse> {
     let mut jar = jar;
     let user_id = match user {
         Some(user) => Some(user.id),

@@ -366,4 +366,16 @@ async fn the_session_answers_visitors_quietly_and_resumes_logins(db: PgPool) {
     assert_eq!(gone.status, StatusCode::OK);
     assert_eq!(gone.body, json!({"user": null}));
     assert_eq!(stale.cookie("viaduc_refresh"), None);
+
+    // Documented, with its visitor answer, for independent clients.
+    let spec = visitor.get("/api/openapi.json").await.body;
+    assert_eq!(
+        spec["paths"]["/api/auth/session"]["get"]["responses"]["200"]["content"]
+            ["application/json"]["schema"],
+        json!({"$ref": "#/components/schemas/SessionInfo"})
+    );
+    assert_eq!(
+        spec["components"]["schemas"]["SessionInfo"]["required"],
+        json!(["user"])
+    );
 }
