@@ -1,15 +1,20 @@
 //! The one error type every handler returns, and its JSON body.
 //!
-//! Every failure becomes `{"error": {"code": "...", "message": "...", "fields": {...}}}` with
-//! a stable `code`, so clients can branch on it and people can read the message.
+//! Every failure becomes `{"error": {"code": "...", "message": "...", "fields": [...]}}` with
+//! a stable `code`, so clients can branch on it, and, for input that breaks a rule, one entry
+//! per field with the rule's own code and parameters, so the UI can say it in the reader's
+//! language. `message` is English, for clients that know no code.
 
-use std::collections::BTreeMap;
+mod problem;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
+use ts_rs::TS;
 use utoipa::ToSchema;
+
+pub use problem::{FieldCode, FieldError, FieldParams, Problem};
 
 /// What went wrong, in terms a client can act on.
 #[derive(Debug, thiserror::Error)]
@@ -24,11 +29,14 @@ pub enum AppError {
     NotFound(&'static str),
     #[error("{0}")]
     Conflict(String),
-    /// Input that parsed but breaks a rule; `fields` maps field names to what is wrong.
+    /// Another record already holds this field's value (an e-mail address, a slug).
+    #[error("{field}: is already taken")]
+    Taken { field: &'static str },
+    /// Input that parsed but breaks a rule, with what is wrong with each field.
     #[error("{message}")]
     Validation {
         message: String,
-        fields: BTreeMap<String, String>,
+        fields: Vec<FieldError>,
     },
     /// A body or query that could not be parsed at all.
     #[error("{0}")]
@@ -46,28 +54,68 @@ pub enum AppError {
     Internal(#[from] anyhow::Error),
 }
 
-/// The JSON error body, documented in the OpenAPI spec.
-#[derive(Serialize, ToSchema)]
+/// The JSON error body, documented in the OpenAPI spec; its TypeScript twin is generated.
+#[derive(Debug, Serialize, ToSchema, TS)]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema, TS)]
 pub struct ErrorDetail {
-    /// Stable machine-readable code, e.g. `validation`, `not_found`, `rate_limited`.
-    pub code: &'static str,
+    pub code: ErrorCode,
+    /// What went wrong, in English.
     pub message: String,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub fields: BTreeMap<String, String>,
+    /// For `validation` (and `conflict` on one field): what is wrong with each field.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[ts(optional = nullable)]
+    pub fields: Vec<FieldError>,
+}
+
+/// Stable machine-readable code of a failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// Not logged in, or the login has expired.
+    Unauthorized,
+    InvalidCredentials,
+    /// Logged in, but the caller's role does not allow this.
+    Forbidden,
+    NotFound,
+    /// The change clashes with the current state (e.g. an e-mail address already registered).
+    Conflict,
+    /// The input breaks a rule: see `fields`.
+    Validation,
+    /// The body or query could not be parsed.
+    BadRequest,
+    PayloadTooLarge,
+    /// Too many attempts: wait `Retry-After` seconds.
+    RateLimited,
+    /// The database is away for a moment: retry.
+    Unavailable,
+    Internal,
 }
 
 impl AppError {
     /// A validation error on a single field.
-    pub fn field(field: &str, problem: impl Into<String>) -> Self {
-        let problem = problem.into();
+    pub fn field(field: &str, problem: Problem) -> Self {
+        AppError::invalid(vec![problem.on(field)])
+    }
+
+    /// A validation error on one or more fields; the message lists them in English.
+    pub fn invalid(fields: Vec<FieldError>) -> Self {
+        let message = fields
+            .iter()
+            .map(|error| format!("{}: {}", error.field, error.message))
+            .collect::<Vec<_>>()
+            .join("; ");
+        AppError::Validation { message, fields }
+    }
+
+    /// A body that breaks the expected shape as a whole (a missing field, say).
+    pub fn invalid_body(message: String) -> Self {
         AppError::Validation {
-            message: format!("{field}: {problem}"),
-            fields: BTreeMap::from([(field.to_owned(), problem)]),
+            message,
+            fields: Vec::new(),
         }
     }
 
@@ -82,21 +130,38 @@ impl AppError {
         }
     }
 
-    fn status_and_code(&self) -> (StatusCode, &'static str) {
+    fn status_and_code(&self) -> (StatusCode, ErrorCode) {
         match self {
-            AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
-            AppError::InvalidCredentials => (StatusCode::UNAUTHORIZED, "invalid_credentials"),
-            AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
-            AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
-            AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
-            AppError::Validation { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "validation"),
-            AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
-            AppError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
-            AppError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
-            AppError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
-            AppError::Database(_) | AppError::Internal(_) => {
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+            AppError::Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
+            AppError::InvalidCredentials => {
+                (StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredentials)
             }
+            AppError::Forbidden(_) => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
+            AppError::NotFound(_) => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
+            AppError::Conflict(_) | AppError::Taken { .. } => {
+                (StatusCode::CONFLICT, ErrorCode::Conflict)
+            }
+            AppError::Validation { .. } => {
+                (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Validation)
+            }
+            AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest),
+            AppError::PayloadTooLarge => {
+                (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge)
+            }
+            AppError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
+            AppError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable),
+            AppError::Database(_) | AppError::Internal(_) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
+            }
+        }
+    }
+
+    /// What is wrong with each field, when the failure concerns fields.
+    fn field_errors(&self) -> Vec<FieldError> {
+        match self {
+            AppError::Validation { fields, .. } => fields.clone(),
+            AppError::Taken { field } => vec![Problem::Taken.on(*field)],
+            _ => Vec::new(),
         }
     }
 }
@@ -130,23 +195,38 @@ fn connection_lost(code: &str) -> bool {
 
 impl From<validator::ValidationErrors> for AppError {
     fn from(errors: validator::ValidationErrors) -> Self {
-        let fields: BTreeMap<String, String> = errors
+        let mut fields: Vec<FieldError> = errors
             .field_errors()
             .into_iter()
-            .map(|(field, problems)| {
-                let problem = problems
-                    .first()
-                    .and_then(|p| p.message.as_ref().map(|m| m.to_string()))
-                    .unwrap_or_else(|| "is invalid".to_owned());
-                (field.to_string(), problem)
-            })
+            .filter_map(|(field, problems)| Some(validator_problem(problems.first()?).on(field)))
             .collect();
-        let message = fields
-            .iter()
-            .map(|(field, problem)| format!("{field}: {problem}"))
-            .collect::<Vec<_>>()
-            .join("; ");
-        AppError::Validation { message, fields }
+        fields.sort_by(|a, b| a.field.cmp(&b.field));
+        AppError::invalid(fields)
+    }
+}
+
+/// Our rule for one of `validator`'s: `email`, or `length` told apart by the value's length.
+fn validator_problem(error: &validator::ValidationError) -> Problem {
+    let limit = |name: &str| {
+        error
+            .params
+            .get(name)
+            .and_then(serde_json::Value::as_u64)
+            .and_then(|limit| usize::try_from(limit).ok())
+    };
+    let length = error
+        .params
+        .get("value")
+        .and_then(serde_json::Value::as_str)
+        .map(|value| value.chars().count());
+    match (error.code.as_ref(), length, limit("min"), limit("max")) {
+        ("email", ..) => Problem::Email,
+        ("length", Some(0), Some(_), _) => Problem::Required,
+        ("length", Some(length), Some(min), _) if length < min => Problem::TooShort { min },
+        ("length", _, _, Some(max)) => Problem::TooLong { max },
+        _ => Problem::Invalid {
+            detail: "is invalid".to_owned(),
+        },
     }
 }
 
@@ -156,15 +236,11 @@ impl IntoResponse for AppError {
         if status.is_server_error() {
             tracing::error!(error = ?self, "request failed");
         }
-        let fields = match &self {
-            AppError::Validation { fields, .. } => fields.clone(),
-            _ => BTreeMap::new(),
-        };
         let body = ErrorBody {
             error: ErrorDetail {
                 code,
                 message: self.to_string(),
-                fields,
+                fields: self.field_errors(),
             },
         };
         let mut response = (status, Json(body)).into_response();
@@ -178,3 +254,70 @@ impl IntoResponse for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// The generated TypeScript module of the error body (`frontend/src/lib/api/errors.ts`).
+pub fn typescript() -> String {
+    let cfg = ts_rs::Config::new().with_large_int("number");
+    let decls = [
+        ErrorBody::decl(&cfg),
+        ErrorDetail::decl(&cfg),
+        ErrorCode::decl(&cfg),
+        FieldError::decl(&cfg),
+        FieldCode::decl(&cfg),
+        FieldParams::decl(&cfg),
+    ];
+    let mut out = String::from(
+        "// Generated from backend/src/error.rs by ts-rs. Do not edit.\n\
+         // Regenerate: UPDATE_ERRORS_TS=1 cargo test -p viaduc errors_ts\n",
+    );
+    for decl in decls {
+        out.push_str("\nexport ");
+        out.push_str(&decl);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_ts_matches_the_rust_types() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../frontend/src/lib/api/errors.ts"
+        );
+        if std::env::var_os("UPDATE_ERRORS_TS").is_some() {
+            std::fs::write(path, typescript()).expect("frontend/src/lib/api/ is writable");
+        }
+        let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            on_disk == typescript(),
+            "{path} is stale; run: UPDATE_ERRORS_TS=1 cargo test -p viaduc errors_ts"
+        );
+    }
+
+    #[test]
+    fn a_field_error_carries_its_code_params_and_english_message() {
+        let body = serde_json::to_value(
+            Problem::OutOfRange {
+                min: 1,
+                max: 100_000,
+            }
+            .on("capacity"),
+        )
+        .expect("serialisable");
+        assert_eq!(
+            body,
+            serde_json::json!({"field": "capacity", "code": "out_of_range",
+                "params": {"min": 1, "max": 100_000}, "message": "must be between 1 and 100000"})
+        );
+        let bare = serde_json::to_value(Problem::TooCommon.on("password")).expect("serialisable");
+        assert_eq!(
+            bare,
+            serde_json::json!({"field": "password", "code": "too_common",
+                "message": "is too common, choose another"})
+        );
+    }
+}

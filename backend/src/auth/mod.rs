@@ -1,4 +1,4 @@
-//! Accounts and logins: sign-up, login, token refresh, logout, `me`, and the extractors
+//! Accounts and logins: sign-up, login, token refresh, logout, `me` and the session, and the extractors
 //! every other feature uses to know who is calling.
 
 pub mod admin;
@@ -28,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(routes::refresh))
         .routes(routes!(routes::logout))
         .routes(routes!(routes::me))
+        .routes(routes!(routes::session))
 }
 
 /// Normalises an e-mail address for storage and comparison.

@@ -4,7 +4,7 @@ use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Problem};
 
 pub const MIN_PASSWORD_CHARS: usize = 10;
 pub const MAX_PASSWORD_CHARS: usize = 128;
@@ -24,24 +24,25 @@ pub fn check_policy(password: &str, email: &str) -> AppResult<()> {
     if chars < MIN_PASSWORD_CHARS {
         return Err(AppError::field(
             "password",
-            format!("must be at least {MIN_PASSWORD_CHARS} characters"),
+            Problem::TooShort {
+                min: MIN_PASSWORD_CHARS,
+            },
         ));
     }
     if chars > MAX_PASSWORD_CHARS {
         return Err(AppError::field(
             "password",
-            format!("must be at most {MAX_PASSWORD_CHARS} characters"),
+            Problem::TooLong {
+                max: MAX_PASSWORD_CHARS,
+            },
         ));
     }
     let lowered = password.to_lowercase();
     if COMMON_PASSWORDS.lines().any(|common| common == lowered) {
-        return Err(AppError::field("password", "is too common, choose another"));
+        return Err(AppError::field("password", Problem::TooCommon));
     }
     if lowered == email.to_lowercase() {
-        return Err(AppError::field(
-            "password",
-            "must not be your e-mail address",
-        ));
+        return Err(AppError::field("password", Problem::SameAsEmail));
     }
     Ok(())
 }
@@ -85,12 +86,28 @@ const DUMMY_HASH: &str =
 mod tests {
     use super::*;
 
+    use crate::error::FieldCode;
+
+    fn refusal(password: &str, email: &str) -> Option<FieldCode> {
+        match check_policy(password, email) {
+            Err(AppError::Validation { fields, .. }) => Some(fields[0].code),
+            _ => None,
+        }
+    }
+
     #[test]
     fn policy_refuses_short_common_and_email_passwords() {
-        assert!(check_policy("short", "a@b.eu").is_err());
-        assert!(check_policy("Password123", "a@b.eu").is_err());
-        assert!(check_policy("anna@cluster.eu", "anna@cluster.eu").is_err());
-        assert!(check_policy(&"x".repeat(129), "a@b.eu").is_err());
+        assert_eq!(refusal("short", "a@b.eu"), Some(FieldCode::TooShort));
+        assert_eq!(refusal("Password123", "a@b.eu"), Some(FieldCode::TooCommon));
+        assert_eq!(refusal("1234567890", "a@b.eu"), Some(FieldCode::TooCommon));
+        assert_eq!(
+            refusal("anna@cluster.eu", "anna@cluster.eu"),
+            Some(FieldCode::SameAsEmail)
+        );
+        assert_eq!(
+            refusal(&"x".repeat(129), "a@b.eu"),
+            Some(FieldCode::TooLong)
+        );
         assert!(check_policy("textile-lille-2026", "a@b.eu").is_ok());
     }
 

@@ -1,7 +1,8 @@
 //! HTTP handlers for sign-up, login, refresh, logout and `me`.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
 use axum::Json;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use axum_extra::extract::CookieJar;
@@ -20,18 +21,18 @@ use crate::state::AppState;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct SignupRequest {
-    #[validate(email(message = "must be a valid e-mail address"), length(max = 254))]
+    #[validate(email, length(max = 254))]
     pub email: String,
     pub password: String,
-    #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
+    #[validate(length(min = 1, max = 100))]
     pub display_name: String,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct LoginRequest {
-    #[validate(length(min = 1, max = 254, message = "is required"))]
+    #[validate(length(min = 1, max = 254))]
     pub email: String,
-    #[validate(length(min = 1, max = 1024, message = "is required"))]
+    #[validate(length(min = 1, max = 1024))]
     pub password: String,
 }
 
@@ -92,7 +93,7 @@ pub async fn signup(
     .execute(&mut *tx)
     .await
     .map_err(AppError::on_constraint("users_email_key", || {
-        AppError::Conflict("an account with this e-mail address already exists".into())
+        AppError::Taken { field: "email" }
     }))?;
     crate::profiles::create_empty(&mut *tx, user_id).await?;
     tx.commit().await?;
@@ -145,13 +146,74 @@ pub async fn refresh(
     State(state): State<AppState>,
     jar: CookieJar,
 ) -> AppResult<(CookieJar, Json<Me>)> {
+    let (jar, user_id) = rotate_refresh_token(&state, jar).await?;
+    Ok((jar, Json(find_me(&state.db, user_id).await?)))
+}
+
+/// Who is logged in, if anyone.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionInfo {
+    /// The logged-in account; `null` for an anonymous visitor (always present).
+    #[schema(required = true)]
+    pub user: Option<Me>,
+}
+
+/// The current login, for a page that wants to know who is there without failing for an
+/// anonymous visitor: always 200. With an expired access token it resumes the login from the
+/// refresh cookie (rotating it, as `POST /api/auth/refresh` does); with neither, or a refresh
+/// token that is no longer valid, `user` is `null` and the cookies are cleared.
+#[utoipa::path(get, path = "/api/auth/session", tag = "auth",
+    responses((status = 200, body = SessionInfo,
+        description = "The logged-in account, or `{\"user\": null}` for an anonymous visitor")))]
+#[tracing::instrument(skip_all)]
+pub async fn session(
+    State(state): State<AppState>,
+    user: Option<AuthUser>,
+    jar: CookieJar,
+) -> AppResult<impl IntoResponse> {
+    let mut jar = jar;
+    let user_id = match user {
+        Some(user) => Some(user.id),
+        None if jar.get(REFRESH_COOKIE).is_some() => unless_unauthorized(
+            rotate_refresh_token(&state, jar.clone()).await,
+        )?
+        .map(|(rotated, user_id)| {
+            jar = rotated;
+            user_id
+        }),
+        None => None,
+    };
+    let me = match user_id {
+        Some(user_id) => unless_unauthorized(find_me(&state.db, user_id).await)?,
+        None => None,
+    };
+    // Stale cookies go, so the next page load has nothing to try.
+    if me.is_none() {
+        jar = clear_cookies(&state, jar);
+    }
+    let no_store = [(header::CACHE_CONTROL, "no-store")];
+    Ok((jar, no_store, Json(SessionInfo { user: me })))
+}
+
+/// `None` for `Unauthorized`, which for the session means "nobody is logged in".
+fn unless_unauthorized<T>(result: AppResult<T>) -> AppResult<Option<T>> {
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(AppError::Unauthorized) => Ok(None),
+        Err(other) => Err(other),
+    }
+}
+
+/// Consumes the refresh cookie and starts the next access token and refresh token of its
+/// login; `Unauthorized` without a valid refresh cookie.
+async fn rotate_refresh_token(state: &AppState, jar: CookieJar) -> AppResult<(CookieJar, Uuid)> {
     let presented = jar
         .get(REFRESH_COOKIE)
         .map(|cookie| cookie.value().to_owned())
         .ok_or(AppError::Unauthorized)?;
     let login = tokens::consume_refresh_token(&state.db, &presented).await?;
-    let jar = start_login(&state, jar, login.user_id, login.family_id).await?;
-    Ok((jar, Json(find_me(&state.db, login.user_id).await?)))
+    let jar = start_login(state, jar, login.user_id, login.family_id).await?;
+    Ok((jar, login.user_id))
 }
 
 /// Ends this login: its refresh tokens are revoked and the cookies cleared.
@@ -168,22 +230,25 @@ pub async fn logout(
     if let Some(user) = user {
         tokens::revoke_family(&state.db, user.session_id).await?;
     }
-    let jar = jar
-        .remove(cookie(
-            &state,
-            ACCESS_COOKIE,
-            String::new(),
-            "/",
-            time::Duration::ZERO,
-        ))
-        .remove(cookie(
-            &state,
-            REFRESH_COOKIE,
-            String::new(),
-            "/api/auth",
-            time::Duration::ZERO,
-        ));
-    Ok((StatusCode::NO_CONTENT, jar))
+    Ok((StatusCode::NO_CONTENT, clear_cookies(&state, jar)))
+}
+
+/// Removes both login cookies.
+fn clear_cookies(state: &AppState, jar: CookieJar) -> CookieJar {
+    jar.remove(cookie(
+        state,
+        ACCESS_COOKIE,
+        String::new(),
+        "/",
+        time::Duration::ZERO,
+    ))
+    .remove(cookie(
+        state,
+        REFRESH_COOKIE,
+        String::new(),
+        "/api/auth",
+        time::Duration::ZERO,
+    ))
 }
 
 /// The logged-in account.

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::access::{set_member_role, ConferenceAccess, ConferenceRole};
 use super::text::{check_languages, LocalizedText};
 use crate::auth::AuthUser;
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody, Problem};
 use crate::http::AppJson;
 
 /// A conference as listed.
@@ -60,23 +60,22 @@ pub struct NewConference {
 impl ConferenceInput {
     fn normalised(self) -> AppResult<Self> {
         if self.ends_on < self.starts_on {
-            return Err(AppError::field("ends_on", "must not be before starts_on"));
+            return Err(AppError::field("ends_on", Problem::EndsBeforeStart));
         }
-        if (self.ends_on - self.starts_on).num_days() > 31 {
+        if (self.ends_on - self.starts_on).num_days() > MAX_CONFERENCE_DAYS {
             return Err(AppError::field(
                 "ends_on",
-                "a conference lasts at most a month",
+                Problem::MaxDays {
+                    max: MAX_CONFERENCE_DAYS,
+                },
             ));
         }
         if self.time_zone.parse::<chrono_tz::Tz>().is_err() {
-            return Err(AppError::field(
-                "time_zone",
-                "must be an IANA time zone such as Europe/Brussels",
-            ));
+            return Err(AppError::field("time_zone", Problem::TimeZone));
         }
         check_languages("languages", &self.languages)?;
         if self.languages.is_empty() {
-            return Err(AppError::field("languages", "name at least one language"));
+            return Err(AppError::field("languages", Problem::Required));
         }
         Ok(ConferenceInput {
             title: self.title.normalised("title", 200, true)?,
@@ -86,8 +85,12 @@ impl ConferenceInput {
     }
 }
 
+/// Days a conference may last beyond its first.
+const MAX_CONFERENCE_DAYS: i64 = 31;
+const SLUG_CHARS: std::ops::RangeInclusive<usize> = 3..=60;
+
 fn check_slug(slug: &str) -> AppResult<()> {
-    let valid = (3..=60).contains(&slug.len())
+    let valid = SLUG_CHARS.contains(&slug.len())
         && slug
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
@@ -98,7 +101,10 @@ fn check_slug(slug: &str) -> AppResult<()> {
     } else {
         Err(AppError::field(
             "slug",
-            "use 3 to 60 lower-case letters, digits and dashes",
+            Problem::Slug {
+                min: *SLUG_CHARS.start(),
+                max: *SLUG_CHARS.end(),
+            },
         ))
     }
 }
@@ -193,7 +199,7 @@ pub async fn create_conference(
     .execute(&mut *tx)
     .await
     .map_err(AppError::on_constraint("conferences_slug_key", || {
-        AppError::Conflict("a conference with this slug exists".into())
+        AppError::Taken { field: "slug" }
     }))?;
     set_member_role(&mut *tx, id, user.id, ConferenceRole::Organiser).await?;
     crate::audit::record(

@@ -13,7 +13,8 @@ use uuid::Uuid;
 use super::access::ConferenceAccess;
 use super::conferences::load_conference;
 use super::sessions::{fetch_session, fetch_sessions, Session, SessionFilter};
-use crate::error::{AppResult, ErrorBody};
+use super::text::is_language_code;
+use crate::error::{AppError, AppResult, ErrorBody, Problem};
 use crate::http::{AppPath, AppQuery};
 use crate::state::AppState;
 
@@ -75,22 +76,40 @@ pub async fn my_schedule(
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct CalendarOptions {
-    /// Language of titles and descriptions (ISO 639-1); defaults to the conference's first.
+    /// Language of titles and descriptions (ISO 639-1), e.g. the interface language; a text
+    /// missing in it comes in the conference's first language that has it.
     pub lang: Option<String>,
 }
+
+/// How much of a bad `lang` the error repeats.
+const MAX_ECHOED_CHARS: usize = 16;
 
 /// The caller's schedule as an iCalendar file.
 #[utoipa::path(get, path = "/api/conferences/{slug}/schedule.ics", tag = "sessions",
     params(("slug" = String, Path), CalendarOptions),
-    responses((status = 200, content_type = "text/calendar", body = String), (status = 404, body = ErrorBody)))]
+    responses((status = 200, content_type = "text/calendar", body = String), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
 pub async fn my_schedule_ics(
     State(state): State<AppState>,
     access: ConferenceAccess,
     AppQuery(options): AppQuery<CalendarOptions>,
 ) -> AppResult<impl IntoResponse> {
+    if let Some(lang) = options
+        .lang
+        .as_deref()
+        .filter(|lang| !is_language_code(lang))
+    {
+        return Err(AppError::field(
+            "lang",
+            Problem::LanguageCode {
+                value: lang.chars().take(MAX_ECHOED_CHARS).collect(),
+            },
+        ));
+    }
     let conference = load_conference(&state.db, access.conference_id, access.role).await?;
     let sessions = fetch_sessions(&state.db, &access, bookmarked()).await?;
+    // The reader's language first, then the conference's own, in its order.
     let mut languages: Vec<&str> = options.lang.as_deref().into_iter().collect();
     languages.extend(conference.summary.languages.iter().map(String::as_str));
     let slug = &conference.summary.slug;

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::access::{ConferenceAccess, ConferenceRole};
 use super::text::{check_languages, LocalizedText};
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody, Problem};
 use crate::http::{AppJson, AppPath, AppQuery};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, sqlx::Type)]
@@ -100,17 +100,22 @@ pub struct SessionInput {
 
 const MAX_CAPACITY: i32 = 100_000;
 const MAX_URL_CHARS: usize = 2_000;
+const MAX_SESSION_HOURS: i64 = 24;
+const MAX_CITY_CHARS: usize = 100;
+const MAX_ADDRESS_CHARS: usize = 300;
 
 impl SessionInput {
     /// Checks every field against the rules and the conference's dates.
     async fn normalised(self, db: &PgPool, conference_id: Uuid) -> AppResult<Self> {
         if self.ends_at <= self.starts_at {
-            return Err(AppError::field("ends_at", "must be after the start"));
+            return Err(AppError::field("ends_at", Problem::EndsBeforeStart));
         }
-        if self.ends_at - self.starts_at > chrono::Duration::hours(24) {
+        if self.ends_at - self.starts_at > chrono::Duration::hours(MAX_SESSION_HOURS) {
             return Err(AppError::field(
                 "ends_at",
-                "a session lasts at most 24 hours",
+                Problem::MaxHours {
+                    max: MAX_SESSION_HOURS,
+                },
             ));
         }
         let conference = sqlx::query!(
@@ -127,17 +132,20 @@ impl SessionInput {
         if local_day < conference.starts_on || local_day > conference.ends_on {
             return Err(AppError::field(
                 "starts_at",
-                format!(
-                    "must fall within the conference ({} to {})",
-                    conference.starts_on, conference.ends_on
-                ),
+                Problem::OutsideConference {
+                    starts_on: conference.starts_on,
+                    ends_on: conference.ends_on,
+                },
             ));
         }
         if let Some(capacity) = self.capacity {
             if !(1..=MAX_CAPACITY).contains(&capacity) {
                 return Err(AppError::field(
                     "capacity",
-                    format!("must be between 1 and {MAX_CAPACITY}"),
+                    Problem::OutOfRange {
+                        min: 1,
+                        max: MAX_CAPACITY.into(),
+                    },
                 ));
             }
         }
@@ -149,16 +157,18 @@ impl SessionInput {
         if let Some(url) = &stream_url {
             let web_url = url.starts_with("https://") || url.starts_with("http://");
             if !web_url || url.len() > MAX_URL_CHARS || url.contains(char::is_whitespace) {
-                return Err(AppError::field("stream_url", "must be an http(s) address"));
+                return Err(AppError::field("stream_url", Problem::WebAddress));
             }
         }
         let venue = match self.venue {
             Some(venue) if !venue.city.trim().is_empty() => {
-                if venue.city.chars().count() > 100 || venue.address.chars().count() > 300 {
-                    return Err(AppError::field(
-                        "venue",
-                        "city at most 100, address at most 300 characters",
-                    ));
+                for (field, text, max) in [
+                    ("venue.city", &venue.city, MAX_CITY_CHARS),
+                    ("venue.address", &venue.address, MAX_ADDRESS_CHARS),
+                ] {
+                    if text.trim().chars().count() > max {
+                        return Err(AppError::field(field, Problem::TooLong { max }));
+                    }
                 }
                 Some(Venue {
                     city: venue.city.trim().to_owned(),
@@ -482,7 +492,9 @@ pub async fn set_people(
     if people.len() > MAX_PEOPLE_PER_SESSION {
         return Err(AppError::field(
             "people",
-            format!("at most {MAX_PEOPLE_PER_SESSION} people"),
+            Problem::TooMany {
+                max: MAX_PEOPLE_PER_SESSION,
+            },
         ));
     }
     let user_ids: Vec<Uuid> = people.iter().map(|person| person.user_id).collect();
@@ -491,7 +503,7 @@ pub async fn set_people(
     distinct.sort();
     distinct.dedup();
     if distinct.len() != user_ids.len() {
-        return Err(AppError::field("people", "lists a person twice"));
+        return Err(AppError::field("people", Problem::Duplicate));
     }
     let mut tx = db.begin().await?;
     lock_session(&mut tx, access.conference_id, id).await?;
@@ -503,10 +515,7 @@ pub async fn set_people(
     .fetch_one(&mut *tx)
     .await?;
     if members != user_ids.len() as i64 {
-        return Err(AppError::field(
-            "people",
-            "everyone must be a member of the conference",
-        ));
+        return Err(AppError::field("people", Problem::NotMember));
     }
     sqlx::query!("delete from session_people where session_id = $1", id)
         .execute(&mut *tx)

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::types::Json;
 use utoipa::ToSchema;
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Problem};
 
 /// Most languages one text may carry.
 const MAX_LANGUAGES: usize = 12;
@@ -22,7 +22,7 @@ impl LocalizedText {
         if self.0.len() > MAX_LANGUAGES {
             return Err(AppError::field(
                 field,
-                format!("at most {MAX_LANGUAGES} languages"),
+                Problem::TooMany { max: MAX_LANGUAGES },
             ));
         }
         let mut texts = BTreeMap::new();
@@ -30,25 +30,19 @@ impl LocalizedText {
             if !is_language_code(&language) {
                 return Err(AppError::field(
                     field,
-                    format!("`{language}` is not a two-letter language code"),
+                    Problem::LanguageCode { value: language },
                 ));
             }
             let text = text.trim();
             if text.chars().count() > max_chars {
-                return Err(AppError::field(
-                    field,
-                    format!("must be at most {max_chars} characters"),
-                ));
+                return Err(AppError::field(field, Problem::TooLong { max: max_chars }));
             }
             if !text.is_empty() {
                 texts.insert(language, text.to_owned());
             }
         }
         if required && texts.is_empty() {
-            return Err(AppError::field(
-                field,
-                "is required in at least one language",
-            ));
+            return Err(AppError::field(field, Problem::RequiredInALanguage));
         }
         Ok(LocalizedText(texts))
     }
@@ -74,20 +68,20 @@ pub fn check_languages(field: &str, languages: &[String]) -> AppResult<()> {
     if languages.len() > MAX_LANGUAGES {
         return Err(AppError::field(
             field,
-            format!("at most {MAX_LANGUAGES} languages"),
+            Problem::TooMany { max: MAX_LANGUAGES },
         ));
     }
     if let Some(bad) = languages.iter().find(|code| !is_language_code(code)) {
         return Err(AppError::field(
             field,
-            format!("`{bad}` is not a two-letter language code"),
+            Problem::LanguageCode { value: bad.clone() },
         ));
     }
     let mut sorted = languages.to_vec();
     sorted.sort();
     sorted.dedup();
     if sorted.len() != languages.len() {
-        return Err(AppError::field(field, "lists a language twice"));
+        return Err(AppError::field(field, Problem::Duplicate));
     }
     Ok(())
 }

@@ -3,12 +3,12 @@
 pub mod completion;
 pub mod openapi;
 
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{JsonDataError, JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::Json;
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Problem};
 use crate::state::AppState;
 
 /// `Json` whose rejection is an [`AppError`], so a malformed body gets the same error shape
@@ -20,13 +20,27 @@ pub struct AppJson<T>(pub T);
 impl From<JsonRejection> for AppError {
     fn from(rejection: JsonRejection) -> Self {
         match rejection {
-            JsonRejection::JsonDataError(error) => AppError::Validation {
-                message: error.body_text(),
-                fields: Default::default(),
-            },
+            JsonRejection::JsonDataError(error) => invalid_json_data(&error),
             other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge,
             other => AppError::BadRequest(other.body_text()),
         }
+    }
+}
+
+/// A body of the wrong shape: a field error on the path serde names (`kind`, `venue.city`),
+/// or, when the body as a whole is wrong, a validation error without fields.
+fn invalid_json_data(error: &JsonDataError) -> AppError {
+    let located = std::error::Error::source(error)
+        .and_then(std::error::Error::source)
+        .and_then(|inner| inner.downcast_ref::<serde_path_to_error::Error<serde_json::Error>>());
+    match located {
+        Some(located) if located.path().to_string() != "." => AppError::field(
+            &located.path().to_string(),
+            Problem::Invalid {
+                detail: located.inner().to_string(),
+            },
+        ),
+        _ => AppError::invalid_body(error.body_text()),
     }
 }
 

@@ -16,7 +16,7 @@ pub use countries::is_country_code;
 
 use crate::auth::AuthUser;
 use crate::conference::text::{check_languages, LocalizedText};
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody, Problem};
 use crate::http::AppJson;
 use crate::state::AppState;
 
@@ -54,10 +54,7 @@ impl Profile {
         let short = |field: &str, value: String, max: usize| -> AppResult<String> {
             let value = value.trim().to_owned();
             if value.chars().count() > max {
-                return Err(AppError::field(
-                    field,
-                    format!("must be at most {max} characters"),
-                ));
+                return Err(AppError::field(field, Problem::TooLong { max }));
             }
             Ok(value)
         };
@@ -67,17 +64,14 @@ impl Profile {
             .filter(|code| !code.is_empty());
         if let Some(code) = &country {
             if !is_country_code(code) {
-                return Err(AppError::field(
-                    "country",
-                    "must be an ISO 3166 country code such as BE",
-                ));
+                return Err(AppError::field("country", Problem::CountryCode));
             }
         }
         check_languages("languages", &self.languages)?;
         if self.sectors.len() > MAX_SECTORS {
             return Err(AppError::field(
                 "sectors",
-                format!("choose at most {MAX_SECTORS}"),
+                Problem::TooMany { max: MAX_SECTORS },
             ));
         }
         Ok(Profile {
@@ -160,7 +154,7 @@ pub async fn save(db: &PgPool, user_id: Uuid, profile: Profile) -> AppResult<Pro
     .await
     .map_err(|error| match &error {
         sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
-            AppError::field("sectors", "contains an unknown sector")
+            AppError::field("sectors", Problem::UnknownSector)
         }
         _ => AppError::from(error),
     })?;

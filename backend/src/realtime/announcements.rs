@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::commands::{event_data, message_body, parse, CommandCtx};
 use super::log::EventTx;
 use super::room::RoomId;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Problem};
 
 #[derive(Debug, Serialize)]
 pub struct Announcement {
@@ -54,7 +54,7 @@ pub async fn handle(
                 Some(room) => {
                     let room: RoomId = room.parse()?;
                     let RoomId::Session(session_id) = room else {
-                        return Err(AppError::field("room", "must be a session room"));
+                        return Err(AppError::field("room", Problem::SessionRoom));
                     };
                     sqlx::query_scalar!(
                         "select id from sessions where id = $1 and conference_id = $2",

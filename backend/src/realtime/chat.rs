@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::commands::{event_data, message_body, parse, CommandCtx};
 use super::log::EventTx;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Problem};
 
 const PAGE: i64 = 50;
 
@@ -95,7 +95,10 @@ pub async fn handle(
             ctx.require_moderator()?;
             let seconds = parse::<SlowMode>(data)?.seconds;
             if !(0..=3600).contains(&seconds) {
-                return Err(AppError::field("seconds", "must be between 0 and 3600"));
+                return Err(AppError::field(
+                    "seconds",
+                    Problem::OutOfRange { min: 0, max: 3600 },
+                ));
             }
             sqlx::query!(
                 "insert into chat_settings (room_id, slow_mode_secs) values ($1, $2)
@@ -114,7 +117,13 @@ pub async fn handle(
             let mute = parse::<Mute>(data)?;
             let minutes = mute.minutes.unwrap_or(60 * 24);
             if !(1..=60 * 24 * 30).contains(&minutes) {
-                return Err(AppError::field("minutes", "must be between 1 and 43200"));
+                return Err(AppError::field(
+                    "minutes",
+                    Problem::OutOfRange {
+                        min: 1,
+                        max: 60 * 24 * 30,
+                    },
+                ));
             }
             let until = Utc::now() + chrono::Duration::minutes(minutes);
             sqlx::query!(

@@ -13,7 +13,7 @@ use super::log::EventTx;
 use super::presence::Presence;
 use super::room::{RoomAccess, RoomId};
 use super::{announcements, chat, notifications};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Problem};
 
 /// Who runs a command, where, and with which rights.
 pub struct CommandCtx<'a> {
@@ -51,7 +51,14 @@ pub fn message_body(body: &str) -> AppResult<String> {
     let body = body.trim();
     let chars = body.chars().count();
     if chars == 0 || chars > MAX_BODY_CHARS {
-        return Err(AppError::field("body", "must be 1 to 2000 characters"));
+        let problem = if chars == 0 {
+            Problem::Required
+        } else {
+            Problem::TooLong {
+                max: MAX_BODY_CHARS,
+            }
+        };
+        return Err(AppError::field("body", problem));
     }
     Ok(body.to_owned())
 }

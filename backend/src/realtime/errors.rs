@@ -33,7 +33,7 @@ pub fn error_frame(id: Option<Uuid>, room: Option<RoomId>, error: AppError) -> U
             ErrorCode::Forbidden
         }
         AppError::NotFound(_) => ErrorCode::NotFound,
-        AppError::Conflict(_) => ErrorCode::Conflict,
+        AppError::Conflict(_) | AppError::Taken { .. } => ErrorCode::Conflict,
         AppError::Validation { .. } => ErrorCode::Validation,
         AppError::BadRequest(_) | AppError::PayloadTooLarge => ErrorCode::BadRequest,
         AppError::RateLimited { .. } => ErrorCode::RateLimited,

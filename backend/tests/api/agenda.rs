@@ -16,34 +16,78 @@ async fn session_validation_errors(db: PgPool) {
         body[field] = value;
         body
     };
+    // Each refusal: the field, the rule's code and numbers, and the English fallback.
     let cases = [
-        ("ends_at", with("ends_at", json!("2026-12-08T08:00:00Z"))),
-        ("starts_at", {
-            let mut body = with("starts_at", json!("2027-01-05T09:00:00Z"));
-            body["ends_at"] = json!("2027-01-05T10:00:00Z");
-            body
-        }),
-        ("title", with("title", json!({"en": "x".repeat(201)}))),
-        ("title", with("title", json!({"en": "   "}))),
-        ("title", with("title", json!({"english": "Opening"}))),
-        ("capacity", with("capacity", json!(0))),
-        ("languages", with("languages", json!(["fr", "fr"]))),
         (
-            "stream_url",
+            with("ends_at", json!("2026-12-08T08:00:00Z")),
+            json!({"field": "ends_at", "code": "ends_before_start", "message": "must be after the start"}),
+        ),
+        (
+            with("ends_at", json!("2026-12-09T09:01:00Z")),
+            json!({"field": "ends_at", "code": "max_hours", "params": {"max": 24},
+                   "message": "must be at most 24 hours after the start"}),
+        ),
+        (
+            {
+                let mut body = with("starts_at", json!("2027-01-05T09:00:00Z"));
+                body["ends_at"] = json!("2027-01-05T10:00:00Z");
+                body
+            },
+            json!({"field": "starts_at", "code": "outside_conference",
+                   "params": {"starts_on": "2026-12-08", "ends_on": "2026-12-10"},
+                   "message": "must fall within the conference (2026-12-08 to 2026-12-10)"}),
+        ),
+        (
+            with("title", json!({"en": "x".repeat(201)})),
+            json!({"field": "title", "code": "too_long", "params": {"max": 200},
+                   "message": "must be at most 200 characters"}),
+        ),
+        (
+            with("title", json!({"en": "   "})),
+            json!({"field": "title", "code": "required_in_a_language",
+                   "message": "is required in at least one language"}),
+        ),
+        (
+            with("title", json!({"english": "Opening"})),
+            json!({"field": "title", "code": "language_code", "params": {"value": "english"},
+                   "message": "`english` is not a two-letter language code"}),
+        ),
+        (
+            with("capacity", json!(0)),
+            json!({"field": "capacity", "code": "out_of_range", "params": {"min": 1, "max": 100_000},
+                   "message": "must be between 1 and 100000"}),
+        ),
+        (
+            with("capacity", json!(200_000)),
+            json!({"field": "capacity", "code": "out_of_range", "params": {"min": 1, "max": 100_000},
+                   "message": "must be between 1 and 100000"}),
+        ),
+        (
+            with("languages", json!(["fr", "fr"])),
+            json!({"field": "languages", "code": "duplicate", "message": "lists an entry twice"}),
+        ),
+        (
             with("stream_url", json!("javascript:alert(1)")),
+            json!({"field": "stream_url", "code": "web_address", "message": "must be an http(s) address"}),
+        ),
+        (
+            with("venue", json!({"city": "x".repeat(101), "address": ""})),
+            json!({"field": "venue.city", "code": "too_long", "params": {"max": 100},
+                   "message": "must be at most 100 characters"}),
         ),
     ];
-    for (field, body) in cases {
+    for (body, expected) in cases {
         let reply = organiser.post("/api/conferences/ecc/sessions", body).await;
         assert_eq!(
             reply.status,
             StatusCode::UNPROCESSABLE_ENTITY,
-            "{field}: {}",
+            "{expected}: {}",
             reply.text
         );
-        assert!(
-            reply.body["error"]["fields"][field].is_string(),
-            "{field}: {}",
+        assert_eq!(
+            reply.body["error"]["fields"],
+            json!([expected]),
+            "{}",
             reply.text
         );
     }
@@ -54,10 +98,15 @@ async fn session_validation_errors(db: PgPool) {
         )
         .await;
     assert_eq!(unknown_kind.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(unknown_kind.body["error"]["message"]
+    let kind = &unknown_kind.body["error"]["fields"][0];
+    assert_eq!(
+        (&kind["field"], &kind["code"]),
+        (&json!("kind"), &json!("invalid"))
+    );
+    assert!(kind["message"]
         .as_str()
         .unwrap()
-        .contains("unknown variant"));
+        .starts_with("unknown variant `karaoke`"));
 
     let oversize = organiser
         .post(
@@ -150,6 +199,8 @@ async fn bookmarks_make_a_schedule_and_an_ics_calendar(db: PgPool) {
     later["starts_at"] = json!("2026-12-10T08:00:00Z");
     later["ends_at"] = json!("2026-12-10T09:00:00Z");
     later["venue"] = json!({"city": "Lyon", "address": ""});
+    later["description"] = json!({"en": "Regions choose their strengths.",
+                                  "fr": "Les régions choisissent leurs forces."});
     let second = organiser
         .post("/api/conferences/ecc/sessions", later)
         .await
@@ -203,6 +254,39 @@ async fn bookmarks_make_a_schedule_and_an_ics_calendar(db: PgPool) {
         Some("Coopération transfrontalière")
     );
     assert_eq!(events[1].get_summary(), Some("Spécialisation intelligente"));
+    assert_eq!(
+        events[1].get_description(),
+        Some("Les régions choisissent leurs forces.")
+    );
+    // A text missing in the reader's language comes in the conference's first language.
+    assert_eq!(events[0].get_description(), Some("Lifting the barriers."));
+    assert_eq!(
+        calendar_texts(
+            &anna
+                .get("/api/conferences/ecc/schedule.ics?lang=de")
+                .await
+                .text
+        ),
+        [
+            (
+                "Cross-border cooperation".to_owned(),
+                "Lifting the barriers.".to_owned()
+            ),
+            (
+                "Smart specialisation".to_owned(),
+                "Regions choose their strengths.".to_owned()
+            ),
+        ]
+    );
+    let bad = anna
+        .get("/api/conferences/ecc/schedule.ics?lang=french")
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        bad.body["error"]["fields"],
+        json!([{"field": "lang", "code": "language_code", "params": {"value": "french"},
+                "message": "`french` is not a two-letter language code"}])
+    );
     assert_eq!(events[1].get_location(), Some("Lyon"));
     assert_eq!(
         events[0].get_start(),
@@ -229,4 +313,20 @@ async fn bookmarks_make_a_schedule_and_an_ics_calendar(db: PgPool) {
             .len(),
         1
     );
+}
+
+/// The (title, description) of each event of an iCalendar file.
+fn calendar_texts(ics: &str) -> Vec<(String, String)> {
+    let calendar: icalendar::Calendar = ics.parse().expect("a valid iCalendar file");
+    calendar
+        .components
+        .iter()
+        .filter_map(|component| match component {
+            icalendar::CalendarComponent::Event(event) => Some((
+                event.get_summary()?.to_owned(),
+                event.get_description()?.to_owned(),
+            )),
+            _ => None,
+        })
+        .collect()
 }

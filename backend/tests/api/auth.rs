@@ -67,38 +67,68 @@ async fn signup_rules(db: PgPool) {
         .await;
     assert_eq!(duplicate.status, StatusCode::CONFLICT);
     assert_eq!(duplicate.body["error"]["code"], "conflict");
-
-    let short = client
-        .post(
-            "/api/auth/signup",
-            json!({"email": "b@cluster.eu", "password": "short", "display_name": "B"}),
-        )
-        .await;
-    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
-        short.body["error"]["fields"]["password"],
-        "must be at least 10 characters"
+        duplicate.body["error"]["fields"],
+        json!([{"field": "email", "code": "taken", "message": "is already taken"}])
     );
 
+    // Each refusal names its field, its rule and the rule's numbers, for the UI to translate.
+    let cases = [
+        (
+            json!({"email": "b@cluster.eu", "password": "short", "display_name": "B"}),
+            json!({"field": "password", "code": "too_short", "params": {"min": 10},
+                   "message": "must be at least 10 characters"}),
+        ),
+        (
+            json!({"email": "b@cluster.eu", "password": "1234567890", "display_name": "B"}),
+            json!({"field": "password", "code": "too_common",
+                   "message": "is too common, choose another"}),
+        ),
+        (
+            json!({"email": "b@cluster.eu", "password": "B@Cluster.eu", "display_name": "B"}),
+            json!({"field": "password", "code": "same_as_email",
+                   "message": "must not be your e-mail address"}),
+        ),
+        (
+            json!({"email": "not-an-email", "password": PASSWORD, "display_name": "B"}),
+            json!({"field": "email", "code": "email", "message": "must be a valid e-mail address"}),
+        ),
+        (
+            json!({"email": "b@cluster.eu", "password": PASSWORD, "display_name": ""}),
+            json!({"field": "display_name", "code": "required", "message": "is required"}),
+        ),
+        (
+            json!({"email": "b@cluster.eu", "password": PASSWORD, "display_name": "x".repeat(101)}),
+            json!({"field": "display_name", "code": "too_long", "params": {"max": 100},
+                   "message": "must be at most 100 characters"}),
+        ),
+    ];
+    for (body, expected) in cases {
+        let reply = client.post("/api/auth/signup", body).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            reply.text
+        );
+        assert_eq!(reply.body["error"]["code"], "validation");
+        assert_eq!(
+            reply.body["error"]["fields"],
+            json!([expected]),
+            "{}",
+            reply.text
+        );
+    }
     let common = client
         .post(
             "/api/auth/signup",
-            json!({"email": "b@cluster.eu", "password": "Password123", "display_name": "B"}),
+            json!({"email": "b@cluster.eu", "password": "1234567890", "display_name": "B"}),
         )
         .await;
     assert_eq!(
-        common.body["error"]["fields"]["password"],
-        "is too common, choose another"
+        common.body["error"]["message"],
+        "password: is too common, choose another"
     );
-
-    let bad_email = client
-        .post(
-            "/api/auth/signup",
-            json!({"email": "not-an-email", "password": PASSWORD, "display_name": "B"}),
-        )
-        .await;
-    assert_eq!(bad_email.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad_email.body["error"]["fields"]["email"].is_string());
 
     let malformed = client
         .send(
@@ -298,4 +328,54 @@ async fn logout_revokes_the_refresh_token(db: PgPool) {
         .request(axum::http::Method::POST, "/api/auth/refresh", None)
         .await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_session_answers_visitors_quietly_and_resumes_logins(db: PgPool) {
+    let state = state(db);
+    let mut visitor = Client::new(&state);
+    let anonymous = visitor.get("/api/auth/session").await;
+    assert_eq!(anonymous.status, StatusCode::OK);
+    assert_eq!(anonymous.body, json!({"user": null}));
+    assert_eq!(anonymous.headers["cache-control"], "no-store");
+
+    let mut anna = Client::new(&state);
+    let id = anna.signup("anna@cluster.eu", "Anna").await;
+    let known = anna.get("/api/auth/session").await;
+    assert_eq!(known.status, StatusCode::OK);
+    assert_eq!(known.body["user"]["id"], id.as_str());
+    assert_eq!(known.body["user"]["display_name"], "Anna");
+
+    // The access token expired (its cookie is gone): the refresh cookie resumes the login,
+    // rotated like `POST /api/auth/refresh` does.
+    let old_refresh = anna.cookie("viaduc_refresh").unwrap();
+    anna.cookies.retain(|(name, _)| name != "viaduc_access");
+    let resumed = anna.get("/api/auth/session").await;
+    assert_eq!(resumed.status, StatusCode::OK);
+    assert_eq!(resumed.body["user"]["id"], id.as_str());
+    assert!(anna.cookie("viaduc_access").is_some());
+    assert_ne!(anna.cookie("viaduc_refresh").unwrap(), old_refresh);
+    assert_eq!(anna.get("/api/me").await.status, StatusCode::OK);
+
+    // A refresh token that is no longer valid: nobody, still 200, and the stale cookie goes.
+    let mut stale = Client::new(&state);
+    stale
+        .cookies
+        .push(("viaduc_refresh".into(), "no-such-token".into()));
+    let gone = stale.get("/api/auth/session").await;
+    assert_eq!(gone.status, StatusCode::OK);
+    assert_eq!(gone.body, json!({"user": null}));
+    assert_eq!(stale.cookie("viaduc_refresh"), None);
+
+    // Documented, with its visitor answer, for independent clients.
+    let spec = visitor.get("/api/openapi.json").await.body;
+    assert_eq!(
+        spec["paths"]["/api/auth/session"]["get"]["responses"]["200"]["content"]
+            ["application/json"]["schema"],
+        json!({"$ref": "#/components/schemas/SessionInfo"})
+    );
+    assert_eq!(
+        spec["components"]["schemas"]["SessionInfo"]["required"],
+        json!(["user"])
+    );
 }

@@ -36,12 +36,37 @@ async fn profile_validation(db: PgPool) {
     let base = json!({"organisation": "", "cluster": "", "country": null, "sectors": [], "languages": [],
                       "offers": "", "seeks": "", "bio": ""});
     let cases = [
-        ("country", json!("UK")),
-        ("sectors", json!(["rocket_science"])),
-        ("languages", json!(["english"])),
-        ("bio", json!("x".repeat(2001))),
+        (
+            "country",
+            json!("UK"),
+            json!({"field": "country", "code": "country_code",
+                   "message": "must be an ISO 3166 country code such as BE"}),
+        ),
+        (
+            "sectors",
+            json!(["rocket_science"]),
+            json!({"field": "sectors", "code": "unknown_sector", "message": "contains an unknown sector"}),
+        ),
+        (
+            "sectors",
+            json!(["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"]),
+            json!({"field": "sectors", "code": "too_many", "params": {"max": 10},
+                   "message": "lists more than 10"}),
+        ),
+        (
+            "languages",
+            json!(["english"]),
+            json!({"field": "languages", "code": "language_code", "params": {"value": "english"},
+                   "message": "`english` is not a two-letter language code"}),
+        ),
+        (
+            "bio",
+            json!("x".repeat(2001)),
+            json!({"field": "bio", "code": "too_long", "params": {"max": 2000},
+                   "message": "must be at most 2000 characters"}),
+        ),
     ];
-    for (field, value) in cases {
+    for (field, value, expected) in cases {
         let mut body = base.clone();
         body[field] = value;
         let reply = anna.put("/api/me/profile", body).await;
@@ -51,9 +76,10 @@ async fn profile_validation(db: PgPool) {
             "{field}: {}",
             reply.text
         );
-        assert!(
-            reply.body["error"]["fields"][field].is_string(),
-            "{field}: {}",
+        assert_eq!(
+            reply.body["error"]["fields"],
+            json!([expected]),
+            "{}",
             reply.text
         );
     }

@@ -55,17 +55,25 @@ describe('request', () => {
     expect(calls[0]).toMatchObject({ url: '/api/conferences/ecc-2026/sessions/s1/bookmark', method: 'PUT' });
   });
 
-  it('throws a typed ApiError with fields', async () => {
+  it('throws a typed ApiError with its field errors', async () => {
+    const field = {
+      field: 'capacity',
+      code: 'out_of_range',
+      params: { min: 1, max: 100000 },
+      message: 'must be between 1 and 100000',
+    };
     replies.push(
-      json(422, { error: { code: 'validation', message: 'Invalid session', fields: { ends_at: 'must be after start' } } }),
+      json(422, {
+        error: { code: 'validation', message: 'capacity: must be between 1 and 100000', fields: [field, { bogus: 1 }] },
+      }),
     );
     const err = await request('POST', '/api/conferences/x/sessions', {}).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err).toMatchObject({
       status: 422,
       code: 'validation',
-      message: 'Invalid session',
-      fields: { ends_at: 'must be after start' },
+      message: 'capacity: must be between 1 and 100000',
+      fields: [field],
     });
   });
 
@@ -81,32 +89,42 @@ describe('request', () => {
     await expect(api.conferences()).rejects.toMatchObject({ status: 0, code: 'network' });
   });
 
-  it('refreshes once on 401 and retries the request', async () => {
+  it('resumes the login once on 401 and retries the request', async () => {
     replies.push(json(401, { error: { code: 'unauthorized', message: 'expired' } }));
-    replies.push(json(200, { id: 'u1' }));
+    replies.push(json(200, { user: { id: 'u1' } }));
     replies.push(json(200, [{ slug: 'ecc-2026' }]));
     await expect(api.conferences()).resolves.toEqual([{ slug: 'ecc-2026' }]);
     expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual([
       'GET /api/conferences',
-      'POST /api/auth/refresh',
+      'GET /api/auth/session',
       'GET /api/conferences',
     ]);
     expect(lost).toBe(0);
   });
 
-  it('shares one refresh between concurrent 401s', async () => {
-    replies.push(json(401, {}), json(401, {}), json(200, {}), json(200, [1]), json(200, [2]));
+  it('shares one attempt between concurrent 401s', async () => {
+    replies.push(json(401, {}), json(401, {}), json(200, { user: { id: 'u1' } }), json(200, [1]), json(200, [2]));
     const [a, b] = await Promise.all([api.conferences(), api.sectors()]);
     expect([a, b]).toEqual([[1], [2]]);
-    expect(calls.filter((c) => c.url === '/api/auth/refresh')).toHaveLength(1);
+    expect(calls.filter((c) => c.url === '/api/auth/session')).toHaveLength(1);
   });
 
-  it('gives up and reports lost auth when the refresh fails', async () => {
+  it('gives up and reports lost auth when nobody is logged in any more', async () => {
     replies.push(json(401, { error: { code: 'unauthorized', message: 'Please log in' } }));
-    replies.push(json(401, { error: { code: 'unauthorized', message: 'no refresh' } }));
+    replies.push(json(200, { user: null }));
     await expect(api.me()).rejects.toMatchObject({ status: 401, message: 'Please log in' });
     expect(lost).toBe(1);
     expect(calls).toHaveLength(2);
+  });
+
+  it('asks who is there with one quiet request, never the refresh route', async () => {
+    replies.push(json(200, { user: null }));
+    await expect(api.authSession()).resolves.toEqual({ user: null });
+    expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual(['GET /api/auth/session']);
+  });
+
+  it('asks for the calendar in the interface language', () => {
+    expect(api.scheduleIcsUrl('ecc-2026', 'fr')).toBe('/api/conferences/ecc-2026/schedule.ics?lang=fr');
   });
 
   it('does not refresh on the auth routes themselves', async () => {

@@ -3,9 +3,14 @@
  *
  * Every call goes through `request`, which sends JSON with the session cookie,
  * turns error bodies into an `ApiError`, and on a 401 (outside the auth routes)
- * refreshes the session once and retries. When the refresh fails too, the
- * handler registered with `onAuthLost` is called (the app sends the user to login).
+ * resumes the login once through `GET /api/auth/session` and retries. That endpoint
+ * answers 200 even when nobody is logged in, so a visitor's browser logs no failed
+ * request. When the login cannot be resumed, the handler registered with `onAuthLost`
+ * is called (the app sends the user to login).
  */
+import type { ErrorBody, FieldError } from './api/errors';
+
+export type { ErrorCode, FieldCode, FieldError, FieldParams } from './api/errors';
 
 /** Language code (ISO 639-1) → text in that language. */
 export type LocalizedText = Record<string, string>;
@@ -38,6 +43,11 @@ export interface Me {
   display_name: string;
   is_platform_organiser: boolean;
   memberships: Membership[];
+}
+
+/** `GET /api/auth/session`: the logged-in account, or `null` for a visitor. */
+export interface SessionInfo {
+  user: Me | null;
 }
 
 export interface Profile {
@@ -128,18 +138,22 @@ export interface SessionFilter {
   language?: string;
 }
 
-/** An error answered by the API (or a network failure, with status 0). */
+/**
+ * An error answered by the API (or a network failure, with status 0 and code `network`).
+ * `code` is one of the server's `ErrorCode`s, `network`, or `http_<status>` for a body that
+ * is not ours (a proxy's error page); `fields` says what is wrong with each field.
+ */
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
-  readonly fields?: Record<string, string>;
+  readonly fields: readonly FieldError[];
 
-  constructor(status: number, code: string, message: string, fields?: Record<string, string>) {
+  constructor(status: number, code: string, message: string, fields: readonly FieldError[] = []) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
-    if (fields) this.fields = fields;
+    this.fields = fields;
   }
 }
 
@@ -152,38 +166,35 @@ export function onAuthLost(handler: AuthLostHandler): void {
 }
 
 const AUTH_PREFIX = '/api/auth/';
-let refreshing: Promise<boolean> | null = null;
+const SESSION_PATH = '/api/auth/session';
+let resuming: Promise<boolean> | null = null;
 
-/** One refresh at a time: concurrent 401s wait for the same attempt. */
-function refreshOnce(): Promise<boolean> {
-  refreshing ??= fetch('/api/auth/refresh', {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: { Accept: 'application/json' },
-  })
-    .then((r) => r.ok)
+/** One attempt at a time: concurrent 401s wait for the same one. True when a user is back. */
+function resumeOnce(): Promise<boolean> {
+  resuming ??= send('GET', SESSION_PATH, undefined)
+    .then(async (r) => r.ok && ((await r.json()) as SessionInfo).user !== null)
     .catch(() => false)
     .finally(() => {
-      refreshing = null;
+      resuming = null;
     });
-  return refreshing;
+  return resuming;
+}
+
+function isFieldError(value: unknown): value is FieldError {
+  const f = value as Partial<FieldError> | null;
+  return typeof f?.field === 'string' && typeof f.code === 'string' && typeof f.message === 'string';
 }
 
 async function toApiError(res: Response): Promise<ApiError> {
   let code = 'http_' + res.status;
   let message = res.statusText || 'Request failed';
-  let fields: Record<string, string> | undefined;
+  let fields: FieldError[] = [];
   try {
-    const body = (await res.json()) as unknown;
-    const err = (body as { error?: { code?: unknown; message?: unknown; fields?: unknown } }).error;
+    const err = ((await res.json()) as Partial<ErrorBody> | null)?.error as Partial<ErrorBody['error']> | undefined;
     if (err && typeof err === 'object') {
       if (typeof err.code === 'string') code = err.code;
       if (typeof err.message === 'string') message = err.message;
-      if (err.fields && typeof err.fields === 'object') {
-        fields = Object.fromEntries(
-          Object.entries(err.fields as Record<string, unknown>).map(([k, v]) => [k, String(v)]),
-        );
-      }
+      if (Array.isArray(err.fields)) fields = err.fields.filter(isFieldError);
     }
   } catch {
     // Not JSON (a proxy error page, say): keep the status-based error.
@@ -207,7 +218,7 @@ function send(method: string, path: string, body: unknown): Promise<Response> {
 export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   let res = await send(method, path, body);
   if (res.status === 401 && !path.startsWith(AUTH_PREFIX)) {
-    if (await refreshOnce()) {
+    if (await resumeOnce()) {
       res = await send(method, path, body);
     }
     if (res.status === 401) {
@@ -237,6 +248,8 @@ export const api = {
   login: (email: string, password: string) => request<Me>('POST', '/api/auth/login', { email, password }),
   logout: () => request<void>('POST', '/api/auth/logout'),
   me: () => request<Me>('GET', '/api/me'),
+  /** Who is logged in, resuming an expired access token; never a 401. */
+  authSession: () => request<SessionInfo>('GET', SESSION_PATH),
 
   profile: () => request<Profile>('GET', '/api/me/profile'),
   saveProfile: (p: Profile) => request<Profile>('PUT', '/api/me/profile', p),
@@ -273,5 +286,6 @@ export const api = {
   bookmark: (slug: string, id: string, on: boolean) =>
     request<void>(on ? 'PUT' : 'DELETE', `/api/conferences/${enc(slug)}/sessions/${enc(id)}/bookmark`),
   schedule: (slug: string) => request<Session[]>('GET', `/api/conferences/${enc(slug)}/schedule`),
-  scheduleIcsUrl: (slug: string) => `/api/conferences/${enc(slug)}/schedule.ics`,
+  /** The calendar file, its titles and descriptions in `lang` where the sessions have it. */
+  scheduleIcsUrl: (slug: string, lang: string) => `/api/conferences/${enc(slug)}/schedule.ics${query({ lang })}`,
 };

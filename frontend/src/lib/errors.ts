@@ -1,26 +1,121 @@
-/** Turning any thrown value into a message the user can read in their language. */
-import { ApiError } from './api';
+/**
+ * Turning any thrown value into a message the user can read in their language: the
+ * server's error codes and per-field rule codes (with their numbers) are worded in the
+ * UI language; the server's English `message` is only the fallback for a code this UI
+ * does not know yet.
+ */
+import { ApiError, type ErrorCode, type FieldCode, type FieldError } from './api';
+import { formatDateRange } from './time';
 
 export type Translate = (key: string, options?: { values?: Record<string, string | number> }) => string;
 
-/** Error codes the UI words itself; anything else shows the server's own message. */
-const KNOWN_CODES: Record<string, string> = {
+/** How the UI words each server error code (plus `network`, the client's own). */
+const CODE_KEYS: Record<ErrorCode | 'network', string> = {
+  unauthorized: 'errors.unauthorized',
   invalid_credentials: 'errors.invalid_credentials',
+  forbidden: 'errors.forbidden',
+  not_found: 'errors.not_found',
+  conflict: 'errors.conflict',
+  validation: 'errors.validation',
+  bad_request: 'errors.bad_request',
+  payload_too_large: 'errors.payload_too_large',
   rate_limited: 'errors.rate_limited',
+  unavailable: 'errors.unavailable',
+  internal: 'errors.generic',
   network: 'errors.network',
 };
 
+/** The i18n keys of the server error codes, for the locale test. */
+export const ERROR_CODE_KEYS: readonly string[] = Object.values(CODE_KEYS);
+
+/** Every field rule the server has; each is worded under `field_errors.<code>`. */
+const FIELD_CODE_SET: ReadonlySet<string> = new Set(
+  Object.keys({
+    required: true,
+    required_in_a_language: true,
+    too_short: true,
+    too_long: true,
+    out_of_range: true,
+    too_many: true,
+    duplicate: true,
+    email: true,
+    too_common: true,
+    same_as_email: true,
+    language_code: true,
+    country_code: true,
+    unknown_sector: true,
+    time_zone: true,
+    slug: true,
+    web_address: true,
+    ends_before_start: true,
+    max_hours: true,
+    max_days: true,
+    outside_conference: true,
+    not_member: true,
+    taken: true,
+    session_room: true,
+    invalid: true,
+  } satisfies Record<FieldCode, true>),
+);
+
+/** The i18n keys of the field rules, for the locale test. */
+export const FIELD_CODE_KEYS: readonly string[] = [...FIELD_CODE_SET].map((code) => `field_errors.${code}`);
+
+/** Field and rule pairs that deserve their own wording (`field.code` → key). */
+const SPECIFIC_KEYS: Record<string, string> = {
+  'email.taken': 'errors.email_taken',
+};
+
+/** One field problem in the UI language, e.g. `Enter a number from 1 to 100,000.` */
+export function fieldMessage(error: FieldError, t: Translate, locale: string): string {
+  const key =
+    SPECIFIC_KEYS[`${error.field}.${error.code}`] ??
+    (FIELD_CODE_SET.has(error.code) ? `field_errors.${error.code}` : undefined);
+  if (!key) return error.message;
+  const values: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(error.params ?? {})) {
+    if (typeof value === 'string' || typeof value === 'number') values[name] = value;
+  }
+  if (error.params?.starts_on && error.params.ends_on) {
+    values.dates = formatDateRange(error.params.starts_on, error.params.ends_on, locale);
+  }
+  return t(key, { values });
+}
+
+/** The field problems of an error, worded, by field name (the first problem of each field). */
+export function fieldMessages(err: unknown, t: Translate, locale: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (err instanceof ApiError) {
+    for (const f of err.fields) out[f.field] ??= fieldMessage(f, t, locale);
+  }
+  return out;
+}
+
+/** The message for an error as a whole (a banner), whatever was thrown. */
 export function errorMessage(err: unknown, t: Translate): string {
   if (err instanceof ApiError) {
-    const key = KNOWN_CODES[err.code];
+    const key = (CODE_KEYS as Record<string, string | undefined>)[err.code];
     if (key) return t(key);
+    // Not one of our bodies (a proxy's page): word it by its status.
     if (err.status === 429) return t('errors.rate_limited');
-    // These say the same thing whatever the route: word them in the UI language.
     if (err.status === 403) return t('errors.forbidden');
     if (err.status === 404) return t('errors.not_found');
-    if (err.message && err.status < 500 && err.status !== 0) return err.message;
+    if (err.status === 413) return t('errors.payload_too_large');
+    if (err.status === 502 || err.status === 503 || err.status === 504) return t('errors.unavailable');
     return t('errors.generic');
   }
   if (typeof err === 'string') return err;
   return t('errors.generic');
+}
+
+/**
+ * The banner for an error on a form that shows the problems of the fields in `placed`
+ * beside them: empty when every problem is shown there, so nothing is said twice;
+ * otherwise the problems no field shows, or the error as a whole.
+ */
+export function bannerMessage(err: unknown, t: Translate, locale: string, placed: readonly string[] = []): string {
+  if (err == null) return '';
+  if (!(err instanceof ApiError) || err.fields.length === 0) return errorMessage(err, t);
+  const elsewhere = err.fields.filter((f) => !placed.includes(f.field));
+  return [...new Set(elsewhere.map((f) => fieldMessage(f, t, locale)))].join(' ');
 }

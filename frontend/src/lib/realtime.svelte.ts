@@ -5,7 +5,7 @@
  * id after a reconnect until they are acknowledged, rejected or time out.
  */
 import type { ClientMsg, ErrorCode, ServerMsg } from './realtime/protocol';
-import { ApiError, api } from './api';
+import { api } from './api';
 import { auth } from './auth/auth.svelte';
 import { backoffDelay, isFinalClose, RoomCursor } from './realtime/sync';
 
@@ -348,14 +348,12 @@ export const realtime = new Realtime({
   },
   checkAuth: async () => {
     try {
-      await api.me();
-      return true;
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 401) {
-        auth.me = null;
-        return false;
-      }
-      return true;
+      // The session answer resumes an expired access token, and says 200 either way.
+      if ((await api.authSession()).user) return true;
+      auth.me = null;
+      return false;
+    } catch {
+      return true; // the server is away: keep trying
     }
   },
 });

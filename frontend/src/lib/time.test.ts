@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
+  formatClock,
   formatDayKey,
   formatTimeRange,
+  formatWeekdayClock,
   groupByDay,
   offsetMinutes,
   sameClock,
   utcToZonedLocal,
-  zoneCity,
   zonedDateKey,
   zonedLocalToUtc,
+  zoneName,
 } from './time';
 
 const BXL = 'Europe/Brussels';
@@ -113,10 +115,22 @@ describe('offsets and days', () => {
 });
 
 describe('formatting', () => {
-  it('formats a range in the conference zone', () => {
-    const s = formatTimeRange('2026-05-12T07:30:00Z', '2026-05-12T09:00:00Z', BXL, 'en-GB');
-    expect(s).toContain('09:30');
-    expect(s).toContain('11:00');
+  it('formats a range in the conference zone on a 24-hour clock, without a zone abbreviation', () => {
+    const range = (locale: string): string =>
+      formatTimeRange('2026-05-12T07:30:00Z', '2026-05-12T09:00:00Z', BXL, locale);
+    expect(range('en-GB')).toBe('09:30\u201311:00');
+    expect(range('en')).toBe('09:30\u2009\u2013\u200911:00');
+    expect(range('fr')).toBe('09:30\u2009\u2013\u200911:00');
+    expect(range('nl')).toBe('09:30\u201311:00');
+  });
+
+  it('shows clock times on a 24-hour clock in every language, English included', () => {
+    for (const locale of ['en', 'en-GB', 'fr', 'nl', 'de']) {
+      expect(formatClock('2026-05-12T13:05:00Z', locale, 'UTC')).toBe('13:05');
+    }
+    expect(formatClock('not a time', 'en')).toBe('');
+    expect(formatWeekdayClock('2026-05-12T13:05:00Z', 'en-GB', 'Europe/Lisbon')).toBe('Tue 14:05');
+    expect(formatWeekdayClock('2026-05-12T13:05:00Z', 'nl', 'Europe/Lisbon')).toBe('di 14:05');
   });
 
   it('formats a day in the UI language', () => {
@@ -124,9 +138,18 @@ describe('formatting', () => {
     expect(formatDayKey('2026-05-12', 'en-GB')).toMatch(/^Tuesday,? 12 May 2026$/);
   });
 
-  it('names the city of a zone', () => {
-    expect(zoneCity('Europe/Brussels')).toBe('Brussels');
-    expect(zoneCity('America/Argentina/Buenos_Aires')).toBe('Buenos Aires');
-    expect(zoneCity('UTC')).toBe('UTC');
+  it('names a time zone in the UI language, the same way in all four', () => {
+    expect(zoneName(BXL, 'en-GB')).toBe('Central European Time');
+    expect(zoneName(BXL, 'fr')).toBe('heure d\u2019Europe centrale');
+    expect(zoneName(BXL, 'nl')).toBe('Midden-Europese tijd');
+    expect(zoneName(BXL, 'de')).toBe('Mitteleuropäische Zeit');
+    expect(zoneName('Europe/Lisbon', 'en-GB')).toBe('Western European Time');
+    expect(zoneName('Europe/Lisbon', 'fr')).toBe('heure d\u2019Europe de l\u2019Ouest');
+  });
+
+  it('names zones the data knows only by offset by their long name, and unknown ones by id', () => {
+    expect(zoneName('UTC', 'en-GB')).toBe('Coordinated Universal Time');
+    expect(zoneName('UTC', 'de')).toBe('Koordinierte Weltzeit');
+    expect(zoneName('Mars/Olympus_Mons', 'fr')).toBe('Mars/Olympus_Mons');
   });
 });

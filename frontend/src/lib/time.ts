@@ -127,20 +127,45 @@ export function viewerTimeZone(): string {
   }
 }
 
-/** `Europe/Brussels` → `Brussels`, `America/Argentina/Buenos_Aires` → `Buenos Aires`. */
-export function zoneCity(timeZone: string): string {
-  const last = timeZone.split('/').pop() ?? timeZone;
-  return last.replace(/_/g, ' ');
+/**
+ * A time zone's name in `locale`, from the browser's own data, the same way in every
+ * language: `Europe/Brussels` → `Central European Time`, `heure d’Europe centrale`,
+ * `Midden-Europese tijd`, `Mitteleuropäische Zeit`. Zones the data names only by an
+ * offset (`GMT+00:00`) get their long name instead (`Coordinated Universal Time`).
+ */
+export function zoneName(timeZone: string, locale: string): string {
+  const name = (style: 'longGeneric' | 'long'): string => {
+    try {
+      const parts = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: style }).formatToParts(new Date());
+      return parts.find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
+    } catch {
+      return timeZone; // an unknown zone: its id is still the best name we have
+    }
+  };
+  const generic = name('longGeneric');
+  return /^(GMT|UTC)[+−-]/.test(generic) ? name('long') : generic;
 }
 
-/** Formats a start–end range in `timeZone`, e.g. `09:30 – 11:00 CET`. */
+/** Clock times are 24-hour in every interface language, English included. */
+const CLOCK: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+
+/** The time of day of an instant, e.g. `14:05`, in `timeZone` (the viewer's by default). */
+export function formatClock(iso: string, locale: string, timeZone?: string): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return '';
+  return new Intl.DateTimeFormat(locale, { ...CLOCK, timeZone }).format(at);
+}
+
+/** A weekday and time in `timeZone`, e.g. `Tue 09:30`, for previews beside a zone's name. */
+export function formatWeekdayClock(iso: string, locale: string, timeZone: string): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return '';
+  return new Intl.DateTimeFormat(locale, { ...CLOCK, weekday: 'short', timeZone }).format(at);
+}
+
+/** Formats a start–end range in `timeZone`, e.g. `09:30–11:00`; the zone is named beside it. */
 export function formatTimeRange(startIso: string, endIso: string, timeZone: string, locale: string): string {
-  const fmt = new Intl.DateTimeFormat(locale, {
-    timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZoneName: 'short',
-  });
+  const fmt = new Intl.DateTimeFormat(locale, { ...CLOCK, timeZone });
   const start = new Date(startIso);
   const end = new Date(endIso);
   if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) return '';

@@ -1,17 +1,18 @@
 /**
- * Who is logged in. Loaded once at start-up from GET /api/me; login, signup and
- * logout keep it current. The API client clears it when the session is lost.
+ * Who is logged in. Loaded once at start-up from GET /api/auth/session (200 for a visitor
+ * too, so an anonymous page load logs no failed request); login, signup and logout keep it
+ * current. The API client clears it when the session is lost.
  */
 import { api, type Me } from '../api';
 
 class Auth {
   me = $state<Me | null>(null);
-  /** False until the first GET /api/me has answered. */
+  /** False until the first GET /api/auth/session has answered. */
   ready = $state(false);
 
   async load(): Promise<void> {
     try {
-      this.me = await api.me();
+      this.me = (await api.authSession()).user;
     } catch {
       this.me = null;
     } finally {

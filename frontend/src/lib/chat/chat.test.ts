@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvent, charCount, fromSnapshot, linkify, prependHistory, type ChatMessage } from './chat';
+import type { ErrorCode } from '../realtime/protocol';
+import { applyEvent, charCount, chatErrorMessage, fromSnapshot, linkify, prependHistory, type ChatMessage } from './chat';
 
 const msg = (id: string, body = id): ChatMessage => ({ id, author_id: 'u', author_name: 'U', body, hidden: false, at: '2026-01-01T00:00:00Z' });
 
@@ -49,5 +50,36 @@ describe('linkify', () => {
 
   it('counts characters like the server', () => {
     expect(charCount('é😀')).toBe(2);
+  });
+});
+
+describe('chat errors', () => {
+  const t = (key: string, options?: { values?: Record<string, string | number> }): string =>
+    options?.values ? `[${key} ${JSON.stringify(options.values)}]` : `[${key}]`;
+
+  it('words every protocol error code', () => {
+    const codes: Record<ErrorCode, string> = {
+      bad_request: '[errors.bad_request]',
+      forbidden: '[errors.forbidden]',
+      not_found: '[chat.error_not_found]',
+      validation: '[errors.validation]',
+      conflict: '[errors.conflict]',
+      rate_limited: '[chat.error_rate_limited]',
+      too_many_subscriptions: '[chat.error_too_many_rooms]',
+      not_subscribed: '[chat.error_not_found]',
+      unavailable: '[errors.unavailable]',
+      internal: '[chat.error_generic]',
+    };
+    for (const [code, expected] of Object.entries(codes)) {
+      expect(chatErrorMessage(code as ErrorCode, 'chat.hide', 0, t), code).toBe(expected);
+    }
+    expect(chatErrorMessage('timeout', 'chat.hide', 0, t)).toBe('[chat.error_timeout]');
+  });
+
+  it('explains a refused message by what refuses messages', () => {
+    expect(chatErrorMessage('forbidden', 'chat.send', 0, t)).toBe('[chat.error_muted]');
+    expect(chatErrorMessage('validation', 'chat.send', 0, t)).toBe('[chat.error_too_long {"max":2000}]');
+    expect(chatErrorMessage('rate_limited', 'chat.send', 30, t)).toBe('[chat.error_slow_mode {"seconds":30}]');
+    expect(chatErrorMessage('rate_limited', 'chat.send', 0, t)).toBe('[chat.error_rate_limited]');
   });
 });

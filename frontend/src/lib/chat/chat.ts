@@ -1,4 +1,6 @@
-/** Chat room state and text handling, kept pure so it can be unit-tested. */
+/** Chat room state, text handling and error wording, kept pure so it can be unit-tested. */
+import type { Translate } from '../errors';
+import type { ErrorCode } from '../realtime/protocol';
 
 export const MAX_CHARS = 2000;
 
@@ -100,4 +102,38 @@ export function linkify(body: string): Segment[] {
 /** Characters as the server counts them (Unicode scalar values). */
 export function charCount(text: string): number {
   return [...text].length;
+}
+
+/**
+ * What a failed chat command (`command`) or subscription (`null`) tells the reader, for
+ * every protocol error code. `slowModeSecs` is the slow mode that applies to the reader
+ * (none for moderators).
+ */
+export function chatErrorMessage(
+  code: ErrorCode | 'timeout' | 'closed',
+  command: string | null,
+  slowModeSecs: number,
+  t: Translate,
+): string {
+  const sending = command === 'chat.send';
+  const byCode: Record<ErrorCode | 'timeout' | 'closed', () => string> = {
+    rate_limited: () =>
+      sending && slowModeSecs > 0
+        ? t('chat.error_slow_mode', { values: { seconds: slowModeSecs } })
+        : t('chat.error_rate_limited'),
+    // Sending is refused to the muted; other commands to those without the role.
+    forbidden: () => (sending ? t('chat.error_muted') : t('errors.forbidden')),
+    // The send box keeps messages short, so a refused send was too long.
+    validation: () => (sending ? t('chat.error_too_long', { values: { max: MAX_CHARS } }) : t('errors.validation')),
+    timeout: () => t('chat.error_timeout'),
+    not_found: () => t('chat.error_not_found'),
+    not_subscribed: () => t('chat.error_not_found'),
+    too_many_subscriptions: () => t('chat.error_too_many_rooms'),
+    conflict: () => t('errors.conflict'),
+    bad_request: () => t('errors.bad_request'),
+    unavailable: () => t('errors.unavailable'),
+    internal: () => t('chat.error_generic'),
+    closed: () => t('chat.disconnected'),
+  };
+  return byCode[code]();
 }

@@ -93,4 +93,10 @@ describe('keys built at run time', () => {
     ];
     expect(wanted.filter((k) => !reference.has(k))).toEqual([]);
   });
+
+  it('exist for every server error code and field rule', async () => {
+    const { ERROR_CODE_KEYS, FIELD_CODE_KEYS } = await import('../errors');
+    expect(FIELD_CODE_KEYS.length).toBeGreaterThan(20);
+    expect([...ERROR_CODE_KEYS, ...FIELD_CODE_KEYS].filter((k) => !reference.has(k))).toEqual([]);
+  });
 });
