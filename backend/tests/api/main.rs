@@ -4,6 +4,7 @@
 
 mod agenda;
 mod auth;
+mod frontend;
 mod helpers;
 mod openapi;
 mod profiles;
