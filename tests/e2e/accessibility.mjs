@@ -44,7 +44,7 @@ export function watch(page) {
     };
   }
   page.on('framenavigated', (frame) => {
-    if (frame === page.mainFrame()) audit(page).catch(() => {});
+    if (frame === page.mainFrame()) void audit(page);
   });
 }
 
@@ -62,12 +62,11 @@ export function audit(page) {
   const queue = queues.get(page) ?? { last: Promise.resolve(0), waiting: null };
   queues.set(page, queue);
   if (!queue.waiting) {
-    const next = queue.last
-      .catch(() => 0)
-      .then(() => {
-        queue.waiting = null;
-        return check(page);
-      });
+    // `check` never rejects, so one failed check does not stop the page's later ones.
+    const next = queue.last.then(() => {
+      queue.waiting = null;
+      return check(page);
+    });
     queue.waiting = next;
     queue.last = next;
   }
@@ -96,7 +95,11 @@ async function check(page) {
     return failing.length;
   } catch (error) {
     if (GONE.test(String(error?.message))) return 0;
-    throw error;
+    // A page that cannot be checked fails the test too, without hiding the test's own error.
+    const report = `axe-core could not check ${page.url()}: ${error?.message ?? error}`;
+    reports.set(report, report);
+    console.error(`\n${report}\n`);
+    return 1;
   }
 }
 
@@ -127,7 +130,7 @@ function record(url, violation) {
   if (reports.has(key)) return;
   const nodes = violation.nodes
     .slice(0, 12)
-    .map((node) => `    ${node.target}\n      ${clip(node.html)}\n      ${node.summary.replaceAll('\n', '\n      ')}`);
+    .map((node) => `    ${node.target}\n      ${clip(node.html)}\n      ${(node.summary ?? '').replaceAll('\n', '\n      ')}`);
   if (violation.nodes.length > 12) nodes.push(`    … and ${violation.nodes.length - 12} more`);
   const report = `${violation.id} (${violation.impact}) on ${path}: ${violation.help}\n  ${violation.helpUrl}\n${nodes.join('\n')}`;
   reports.set(key, report);
