@@ -77,8 +77,8 @@ impl Accepted {
         Accepted {
             brotli: brotli.or(any).unwrap_or(0),
             gzip: gzip.or(any).unwrap_or(0),
-            // Unnamed, the file itself stays acceptable but is wanted least (RFC 9110: a
-            // client that lists only `gzip;q=0.8` still means gzip).
+            // Unnamed, the file itself stays acceptable (RFC 9110) but is wanted least: a
+            // client that lists only `gzip;q=0.8` wants gzip.
             identity: identity.or(any).unwrap_or(1),
         }
     }
