@@ -25,6 +25,7 @@ use axum::extract::{DefaultBodyLimit, MatchedPath};
 use axum::http::Request;
 use axum::routing::get;
 use axum::{Json, Router};
+use rust_embed::RustEmbed;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -37,6 +38,12 @@ const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// The whole application: API routes, the OpenAPI document and the frontend.
 pub fn app(state: AppState) -> Router {
+    app_with_frontend::<web::Dist>(state)
+}
+
+/// [`app`] serving the frontend's files from `F` instead of the built `frontend/dist`: the
+/// tests of static serving use a fixture of their own, whether or not the frontend is built.
+pub fn app_with_frontend<F: RustEmbed + 'static>(state: AppState) -> Router {
     let (api_routes, api_doc) = api_router().split_for_parts();
     let api_doc = Arc::new(api_doc);
     api_routes
@@ -44,7 +51,7 @@ pub fn app(state: AppState) -> Router {
             "/api/openapi.json",
             get(move || async move { Json(api_doc.as_ref().clone()) }),
         )
-        .fallback(web::serve_frontend)
+        .fallback(web::serve_frontend::<F>)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(
             http::completion::run_to_completion,

@@ -1,9 +1,13 @@
 // What every browser test shares: where Viaduc runs, Debian's chromium with the flags this
-// machine needs, and a page logged in as one of the demo people.
+// machine needs, a page logged in as one of the demo people, and the accessibility check
+// (accessibility.mjs) of every page those pages show.
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { auditOpenPages, watch } from './accessibility.mjs';
+
+export { audit } from './accessibility.mjs';
 
 export const BASE = process.env.VIADUC_URL?.replace(/\/$/, '');
 const PASSWORD = process.env.VIADUC_E2E_PASSWORD ?? 'viaduc-demo-2026';
@@ -13,8 +17,9 @@ export const skip = !BASE && 'set VIADUC_URL to run';
 const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
 const TIMEOUT = 15_000;
 
-export function launch() {
-  return chromium.launch({
+/** Debian's chromium; its `close()` first checks the last state of every open page. */
+export async function launch() {
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: [
       '--headless',
@@ -27,14 +32,33 @@ export function launch() {
       '--disable-quic',
     ],
   });
+  const close = browser.close.bind(browser);
+  browser.close = async (...args) => {
+    try {
+      await auditOpenPages(browser);
+    } finally {
+      await close(...args);
+    }
+  };
+  return browser;
 }
 
-/** A page in a new English browser context; uncaught page errors are pushed to `problems`. */
+/**
+ * A page in a new English browser context; uncaught page errors are pushed to `problems`, and
+ * every page it shows is checked for accessibility. Reduced motion: no transition is caught
+ * half-way by a colour-contrast check.
+ */
 export async function newPage(browser, problems, options = {}) {
-  const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 1100 }, ...options });
+  const context = await browser.newContext({
+    locale: 'en-GB',
+    viewport: { width: 1280, height: 1100 },
+    reducedMotion: 'reduce',
+    ...options,
+  });
   context.setDefaultTimeout(TIMEOUT);
   const page = await context.newPage();
   page.on('pageerror', (e) => problems.push(e.message));
+  watch(page);
   return page;
 }
 

@@ -5,7 +5,7 @@
 //   VIADUC_URL=http://127.0.0.1:8080 npm test
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, loggedInPage, screenshot, skip } from './browser.mjs';
+import { audit, BASE, launch, loggedInPage, screenshot, skip } from './browser.mjs';
 
 test('an organiser changes a member role and removes the member', { skip }, async () => {
   const browser = await launch();
@@ -23,6 +23,8 @@ test('an organiser changes a member role and removes the member', { skip }, asyn
     await page.getByText('Pieter Maes has a new role.').waitFor();
 
     await members.getByRole('button', { name: 'Remove Pieter Maes from the conference' }).click();
+    await members.getByRole('button', { name: 'Yes, remove' }).waitFor();
+    await audit(page); // the confirmation is a state of its own
     await members.getByRole('button', { name: 'Yes, remove' }).click();
     await page.getByText('Pieter Maes has been removed from the conference.').waitFor();
     assert.equal(await members.getByText('pieter.maes@demo.viaduc.eu').count(), 0);

@@ -5,6 +5,7 @@
 mod agenda;
 mod auth;
 mod cancellation;
+mod frontend;
 mod helpers;
 mod openapi;
 mod profiles;
