@@ -3,17 +3,17 @@
 //! fallback for clients that do not know a code.
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use utoipa::ToSchema;
 
 /// One broken rule on one field, as the server reports it.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct FieldError {
     /// The field's name in the request body, e.g. `password` or `venue.city`.
     pub field: String,
     pub code: FieldCode,
-    #[serde(skip_serializing_if = "FieldParams::is_empty")]
+    #[serde(default, skip_serializing_if = "FieldParams::is_empty")]
     #[ts(optional = nullable)]
     pub params: FieldParams,
     /// The problem in English, e.g. `must be at most 200 characters`.
@@ -21,7 +21,7 @@ pub struct FieldError {
 }
 
 /// Which rule a field breaks. Stable: clients translate by it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum FieldCode {
     Required,
@@ -65,7 +65,7 @@ pub enum FieldCode {
 }
 
 /// The numbers and values a rule's message mentions; only those that apply are present.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct FieldParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]

@@ -22,6 +22,7 @@ pub fn coded_error(
         room: room.map(str::to_owned),
         code,
         message: message.to_owned(),
+        fields: Vec::new(),
         retryable: code.retryable(),
     })
 }
@@ -43,11 +44,17 @@ pub fn error_frame(id: Option<Uuid>, room: Option<RoomId>, error: AppError) -> U
             ErrorCode::Internal
         }
     };
+    let message = error.to_string();
+    let fields = match error {
+        AppError::Validation { fields, .. } => fields,
+        _ => Vec::new(),
+    };
     frame(&ServerMsg::Error {
         id,
         room: room.map(|room| room.to_string()),
         code,
-        message: error.to_string(),
+        message,
+        fields,
         retryable: code.retryable(),
     })
 }

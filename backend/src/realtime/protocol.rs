@@ -7,6 +7,8 @@ use serde_json::Value;
 use ts_rs::TS;
 use uuid::Uuid;
 
+use crate::error::FieldError;
+
 /// A message from the client (a JSON text frame).
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -57,6 +59,11 @@ pub enum ServerMsg {
         room: Option<String>,
         code: ErrorCode,
         message: String,
+        /// For `validation`: what is wrong with each field of the command's `data`, with
+        /// the rule's code and parameters, as in the REST error body.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[ts(optional = nullable)]
+        fields: Vec<FieldError>,
         /// Sending the same command (same id) again later may succeed.
         retryable: bool,
     },
@@ -152,7 +159,8 @@ pub fn typescript() -> String {
     ];
     let mut out = String::from(
         "// Generated from backend/src/realtime/protocol.rs by ts-rs. Do not edit.\n\
-         // Regenerate: UPDATE_PROTOCOL_TS=1 cargo test -p viaduc protocol_ts\n\n",
+         // Regenerate: UPDATE_PROTOCOL_TS=1 cargo test -p viaduc protocol_ts\n\n\
+         import type { FieldError } from '../api/errors';\n\n",
     );
     for decl in decls {
         out.push_str("export ");
@@ -227,6 +235,7 @@ mod tests {
             room: None,
             code: ErrorCode::RateLimited,
             message: "slow down".into(),
+            fields: Vec::new(),
             retryable: true,
         };
         assert_eq!(

@@ -72,12 +72,28 @@ async fn moderators_hide_mute_and_slow_down_while_attendees_cannot(db: PgPool) {
     ana_client.subscribe(&room, None).await;
     mo_client.subscribe(&room, None).await;
 
+    // A broken rule comes with its field, code and parameters, for the UI to word.
     let long = "x".repeat(2001);
+    let refused = ana_client
+        .command(&room, "chat.send", json!({"body": long}))
+        .await;
     assert_eq!(
-        ana_client
-            .command(&room, "chat.send", json!({"body": long}))
-            .await["code"],
-        "validation"
+        (
+            &refused["code"],
+            &refused["fields"][0]["field"],
+            &refused["fields"][0]["code"]
+        ),
+        (&json!("validation"), &json!("body"), &json!("too_long")),
+        "{refused}"
+    );
+    let refused = mo_client
+        .command(&room, "chat.slow_mode", json!({"seconds": 99_999}))
+        .await;
+    assert_eq!(
+        refused["fields"],
+        json!([{"field": "seconds", "code": "out_of_range", "params": {"min": 0, "max": 3600},
+                "message": "must be between 0 and 3600"}]),
+        "{refused}"
     );
     let sent = ana_client
         .command(

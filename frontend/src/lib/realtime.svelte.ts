@@ -5,6 +5,7 @@
  * id after a reconnect until they are acknowledged, rejected or time out.
  */
 import type { ClientMsg, ErrorCode, ServerMsg } from './realtime/protocol';
+import type { FieldError } from './api/errors';
 import { api } from './api';
 import { auth } from './auth/auth.svelte';
 import { backoffDelay, isFinalClose, RoomCursor } from './realtime/sync';
@@ -39,11 +40,14 @@ export type Status = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
 export class RealtimeError extends Error {
   readonly code: ErrorCode | 'timeout' | 'closed';
   readonly retryable: boolean;
-  constructor(code: ErrorCode | 'timeout' | 'closed', message: string, retryable = false) {
+  /** For `validation`: each broken rule with its code and parameters, to be worded in the UI. */
+  readonly fields: FieldError[];
+  constructor(code: ErrorCode | 'timeout' | 'closed', message: string, retryable = false, fields: FieldError[] = []) {
     super(message);
     this.name = 'RealtimeError';
     this.code = code;
     this.retryable = retryable;
+    this.fields = fields;
   }
 }
 
@@ -253,7 +257,7 @@ export class Realtime {
         this.#settle(msg.id)?.resolve(msg.data);
         return;
       case 'error': {
-        const error = new RealtimeError(msg.code, msg.message, msg.retryable);
+        const error = new RealtimeError(msg.code, msg.message, msg.retryable, msg.fields);
         if (msg.id !== undefined) {
           const p = this.#pending.get(msg.id);
           if (!p) return;

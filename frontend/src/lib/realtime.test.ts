@@ -105,7 +105,11 @@ describe('Realtime', () => {
     ws.receive({ type: 'subscribed', room: 'session:a', epoch: 'e', seq: 0, recovered: false });
     const muted = rt.command('session:a', 'chat.send', { body: 'x' });
     ws.receive({ type: 'error', id: 'id-1', code: 'forbidden', message: 'muted', retryable: false });
-    await expect(muted).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(muted).rejects.toMatchObject({ code: 'forbidden', fields: [] });
+    const tooSlow = rt.command('session:a', 'chat.slow_mode', { seconds: 99999 });
+    const broken = { field: 'seconds', code: 'out_of_range', params: { min: 0, max: 3600 }, message: 'must be between 0 and 3600' };
+    ws.receive({ type: 'error', id: 'id-2', room: 'session:a', code: 'validation', message: 'seconds: …', fields: [broken], retryable: false });
+    await expect(tooSlow).rejects.toMatchObject({ code: 'validation', fields: [broken] });
     const slow = rt.command('session:a', 'chat.send', { body: 'y' });
     vi.advanceTimersByTime(1000);
     await expect(slow).rejects.toBeInstanceOf(RealtimeError);

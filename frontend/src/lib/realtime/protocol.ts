@@ -1,9 +1,16 @@
 // Generated from backend/src/realtime/protocol.rs by ts-rs. Do not edit.
 // Regenerate: UPDATE_PROTOCOL_TS=1 cargo test -p viaduc protocol_ts
 
+import type { FieldError } from '../api/errors';
+
 export type ClientMsg = { "type": "subscribe", room: string, since?: number, epoch?: string, } | { "type": "unsubscribe", room: string, } | { "type": "command", id: string, room: string, name: string, data: unknown, };
 
 export type ServerMsg = { "type": "ack", id: string, data: unknown, } | { "type": "error", id?: string, room?: string, code: ErrorCode, message: string, 
+/**
+ * For `validation`: what is wrong with each field of the command's `data`, with
+ * the rule's code and parameters, as in the REST error body.
+ */
+fields?: Array<FieldError>, 
 /**
  * Sending the same command (same id) again later may succeed.
  */
