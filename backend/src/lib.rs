@@ -37,7 +37,8 @@ const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// The whole application: API routes, the OpenAPI document and the frontend.
 pub fn app(state: AppState) -> Router {
-    let (api_routes, api_doc) = api_router().split_for_parts();
+    let (api_routes, mut api_doc) = api_router().split_for_parts();
+    http::openapi::add_implied_responses(&mut api_doc);
     let api_doc = Arc::new(api_doc);
     api_routes
         .route(

@@ -7,7 +7,7 @@ use axum::extract::{FromRequest, FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::Json;
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorBody};
 use crate::state::AppState;
 
 /// `Json` whose rejection is an [`AppError`], so a malformed body gets the same error shape
@@ -28,6 +28,11 @@ impl From<JsonRejection> for AppError {
         }
     }
 }
+
+/// An extractor whose failure the handler reports itself, after its role check: an attendee
+/// calling an organiser route learns 403 whatever the body or the query say, and only the
+/// people allowed to call it learn what is wrong with their input.
+pub type AfterRoleCheck<T> = Result<T, AppError>;
 
 /// `Query` whose rejection is an [`AppError`].
 #[derive(Debug, FromRequestParts)]
@@ -56,13 +61,18 @@ impl From<PathRejection> for AppError {
 }
 
 /// Liveness: the process answers.
-#[utoipa::path(get, path = "/healthz", tag = "ops", responses((status = 200, body = String)))]
+#[utoipa::path(get, path = "/healthz", tag = "ops", security(()),
+    responses((status = 200, description = "The process answers", body = String, example = "ok")))]
 pub async fn healthz() -> &'static str {
     "ok"
 }
 
 /// Readiness: the database answers.
-#[utoipa::path(get, path = "/readyz", tag = "ops", responses((status = 200, body = String), (status = 503)))]
+#[utoipa::path(get, path = "/readyz", tag = "ops", security(()),
+    responses(
+        (status = 200, description = "The database answers", content_type = "application/json",
+         body = String, example = json!("ready")),
+        (status = 503, description = "The database does not answer", body = ErrorBody)))]
 pub async fn readyz(State(state): State<AppState>) -> AppResult<(StatusCode, Json<&'static str>)> {
     sqlx::query("select 1")
         .execute(&state.db)
