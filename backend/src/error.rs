@@ -117,6 +117,13 @@ impl From<sqlx::Error> for AppError {
             {
                 AppError::Unavailable
             }
+            // PostgreSQL text cannot hold U+0000, which JSON can carry (`"\u0000"`).
+            sqlx::Error::Database(error) if error.code().as_deref() == Some("22021") => {
+                AppError::Validation {
+                    message: "text must not contain the character U+0000".into(),
+                    fields: Default::default(),
+                }
+            }
             sqlx::Error::RowNotFound => AppError::NotFound("record"),
             other => AppError::Database(other),
         }

@@ -78,6 +78,8 @@ where
         let slug = params
             .iter()
             .find_map(|(name, value)| (name == "slug").then(|| value.to_owned()))
+            // No slug holds U+0000, and PostgreSQL would refuse it as a parameter.
+            .filter(|slug| !slug.contains('\0'))
             .ok_or(AppError::NotFound("conference"))?;
         let db = PgPool::from_ref(state);
         let found = sqlx::query!(

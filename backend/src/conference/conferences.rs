@@ -6,6 +6,7 @@ use axum::Json;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sqlx::{PgExecutor, PgPool};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -70,7 +71,7 @@ pub struct ConferenceInput {
     pub starts_on: NaiveDate,
     /// The last day: on or after `starts_on`, at most 31 days later.
     pub ends_on: NaiveDate,
-    /// An IANA time zone, e.g. `Europe/Brussels`.
+    #[schema(schema_with = time_zone_schema)]
     pub time_zone: String,
     #[schema(schema_with = nonempty_language_list_schema)]
     pub languages: Vec<String>,
@@ -96,6 +97,16 @@ pub struct NewConference {
     pub slug: String,
     #[serde(flatten)]
     pub input: ConferenceInput,
+}
+
+/// The IANA time zones `chrono_tz` knows: exactly the names `normalised` accepts.
+fn time_zone_schema() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some("An IANA time zone, e.g. `Europe/Brussels`"))
+        .enum_values(Some(chrono_tz::TZ_VARIANTS.iter().map(|zone| zone.name())))
+        .examples(["Europe/Brussels"])
+        .into()
 }
 
 impl ConferenceInput {

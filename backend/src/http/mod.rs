@@ -3,7 +3,8 @@
 pub mod openapi;
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts, State};
+use axum::extract::{FromRequest, FromRequestParts, Query, State};
+use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::Json;
 
@@ -34,10 +35,29 @@ impl From<JsonRejection> for AppError {
 /// people allowed to call it learn what is wrong with their input.
 pub type AfterRoleCheck<T> = Result<T, AppError>;
 
-/// `Query` whose rejection is an [`AppError`].
-#[derive(Debug, FromRequestParts)]
-#[from_request(via(axum::extract::Query), rejection(AppError))]
+/// `Query` whose rejection is an [`AppError`]. A query that carries U+0000 (`%00`) is refused
+/// too: no stored text can contain it, and PostgreSQL refuses it as a parameter.
+#[derive(Debug)]
 pub struct AppQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for AppQuery<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        if query.contains("%00") {
+            return Err(AppError::BadRequest(
+                "the query must not contain the character U+0000".into(),
+            ));
+        }
+        let Query(value) = Query::<T>::from_request_parts(parts, state).await?;
+        Ok(AppQuery(value))
+    }
+}
 
 impl From<QueryRejection> for AppError {
     fn from(rejection: QueryRejection) -> Self {

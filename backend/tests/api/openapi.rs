@@ -275,3 +275,31 @@ async fn unknown_api_routes_get_a_json_404(db: PgPool) {
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert_eq!(reply.body["error"]["code"], "not_found");
 }
+
+/// Found by schemathesis: PostgreSQL cannot store U+0000, which JSON and URLs can carry.
+/// It is refused as bad input wherever it comes, never a 500.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_character_u0000_is_refused_as_input(db: PgPool) {
+    let state = state(db);
+    let mut organiser = conference_with_organiser(&state).await;
+    let reply = organiser
+        .put(
+            "/api/me/profile",
+            json!({"organisation": "Tech\u{0}tera", "cluster": "", "country": null, "sectors": [],
+                   "languages": [], "offers": "", "seeks": "", "bio": ""}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        reply.body["error"]["message"],
+        "text must not contain the character U+0000"
+    );
+    let reply = organiser.get("/api/conferences/ecc/members?q=a%00b").await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert_eq!(reply.body["error"]["code"], "bad_request");
+    let reply = organiser.get("/api/conferences/ec%00c").await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    // The profile was left as it was.
+    let profile = organiser.get("/api/me/profile").await;
+    assert_eq!(profile.body["organisation"], "");
+}
