@@ -117,8 +117,11 @@ impl From<sqlx::Error> for AppError {
             {
                 AppError::Unavailable
             }
-            // PostgreSQL text cannot hold U+0000, which JSON can carry (`"\u0000"`).
-            sqlx::Error::Database(error) if error.code().as_deref() == Some("22021") => {
+            // PostgreSQL cannot store U+0000, which JSON can carry (`"\u0000"`): in text it is
+            // an invalid byte sequence (22021), in jsonb an untranslatable character (22P05).
+            sqlx::Error::Database(error)
+                if matches!(error.code().as_deref(), Some("22021" | "22P05")) =>
+            {
                 AppError::Validation {
                     message: "text must not contain the character U+0000".into(),
                     fields: Default::default(),

@@ -12,8 +12,8 @@ use uuid::Uuid;
 
 use super::access::{set_member_role, ConferenceAccess, ConferenceRole, ConferenceSlug};
 use super::text::{
-    check_languages, description_schema, nonempty_language_list_schema, title_schema,
-    LocalizedText, DESCRIPTION_MAX_CHARS, TITLE_MAX_CHARS,
+    check_languages, description_schema, nonempty_language_list_schema,
+    normalise_title_and_description, title_schema, LocalizedText,
 };
 use crate::auth::AuthUser;
 use crate::error::{AppError, AppResult, ErrorBody};
@@ -130,13 +130,10 @@ impl ConferenceInput {
         if self.languages.is_empty() {
             return Err(AppError::field("languages", "name at least one language"));
         }
+        let (title, description) = normalise_title_and_description(self.title, self.description)?;
         Ok(ConferenceInput {
-            title: self.title.normalised("title", TITLE_MAX_CHARS, true)?,
-            description: self.description.normalised(
-                "description",
-                DESCRIPTION_MAX_CHARS,
-                false,
-            )?,
+            title,
+            description,
             ..self
         })
     }

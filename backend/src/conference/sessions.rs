@@ -13,8 +13,8 @@ use uuid::Uuid;
 
 use super::access::{ConferenceAccess, ConferenceRole, ConferenceSlug};
 use super::text::{
-    check_languages, description_schema, language_list_schema, title_schema, LocalizedText,
-    DESCRIPTION_MAX_CHARS, TITLE_MAX_CHARS,
+    check_languages, description_schema, language_list_schema, normalise_title_and_description,
+    title_schema, LocalizedText,
 };
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::http::{AfterRoleCheck, AppJson, AppPath, AppQuery};
@@ -69,25 +69,7 @@ pub struct SessionPerson {
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": "9e2f7c4a-3b1d-4e8f-a6c5-1d2e3f4a5b6c",
-    "kind": "panel",
-    "title": {"en": "Clusters and the twin transition", "fr": "Les clusters et la double transition"},
-    "description": {"en": "How clusters help their members go green and digital."},
-    "starts_at": "2026-12-08T13:00:00Z",
-    "ends_at": "2026-12-08T14:00:00Z",
-    "capacity": 900,
-    "languages": ["en", "fr"],
-    "stream_url": "https://peertube.example.eu/w/twin-transition",
-    "visibility": "public",
-    "venue": null,
-    "people": [{
-        "user_id": "0b5cdbb5-6f0e-4a59-9d55-2d1e0c7a51f3",
-        "display_name": "Marie Dubois",
-        "role": "moderator"
-    }],
-    "bookmarked": false
-}))]
+#[schema(example = session_example)]
 pub struct Session {
     pub id: Uuid,
     pub kind: SessionKind,
@@ -107,18 +89,7 @@ pub struct Session {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
-#[schema(example = json!({
-    "kind": "panel",
-    "title": {"en": "Clusters and the twin transition", "fr": "Les clusters et la double transition"},
-    "description": {"en": "How clusters help their members go green and digital."},
-    "starts_at": "2026-12-08T13:00:00Z",
-    "ends_at": "2026-12-08T14:00:00Z",
-    "capacity": 900,
-    "languages": ["en", "fr"],
-    "stream_url": "https://peertube.example.eu/w/twin-transition",
-    "visibility": "public",
-    "venue": null
-}))]
+#[schema(example = session_input_example)]
 pub struct SessionInput {
     pub kind: SessionKind,
     #[schema(schema_with = title_schema)]
@@ -140,6 +111,42 @@ pub struct SessionInput {
     pub stream_url: Option<String>,
     pub visibility: Visibility,
     pub venue: Option<Venue>,
+}
+
+/// The OpenAPI document's example of a session as an organiser sends it...
+fn session_input_example() -> serde_json::Value {
+    serde_json::json!({
+        "kind": "panel",
+        "title": {"en": "Clusters and the twin transition", "fr": "Les clusters et la double transition"},
+        "description": {"en": "How clusters help their members go green and digital."},
+        "starts_at": "2026-12-08T13:00:00Z",
+        "ends_at": "2026-12-08T14:00:00Z",
+        "capacity": 900,
+        "languages": ["en", "fr"],
+        "stream_url": "https://peertube.example.eu/w/twin-transition",
+        "visibility": "public",
+        "venue": null
+    })
+}
+
+/// ...and as it is read back.
+fn session_example() -> serde_json::Value {
+    let mut session = session_input_example();
+    if let serde_json::Value::Object(fields) = &mut session {
+        fields.extend([
+            ("id".into(), "9e2f7c4a-3b1d-4e8f-a6c5-1d2e3f4a5b6c".into()),
+            (
+                "people".into(),
+                serde_json::json!([{
+                    "user_id": "0b5cdbb5-6f0e-4a59-9d55-2d1e0c7a51f3",
+                    "display_name": "Marie Dubois",
+                    "role": "moderator"
+                }]),
+            ),
+            ("bookmarked".into(), false.into()),
+        ]);
+    }
+    session
 }
 
 const MAX_CAPACITY: i32 = 100_000;
@@ -222,13 +229,10 @@ impl SessionInput {
             }),
             _ => None,
         };
+        let (title, description) = normalise_title_and_description(self.title, self.description)?;
         Ok(SessionInput {
-            title: self.title.normalised("title", TITLE_MAX_CHARS, true)?,
-            description: self.description.normalised(
-                "description",
-                DESCRIPTION_MAX_CHARS,
-                false,
-            )?,
+            title,
+            description,
             stream_url,
             venue,
             ..self

@@ -13,9 +13,9 @@ use crate::error::{AppError, AppResult};
 /// Most languages one text may carry.
 const MAX_LANGUAGES: usize = 12;
 /// Longest title, in characters (as sent, spaces included).
-pub const TITLE_MAX_CHARS: usize = 200;
+const TITLE_MAX_CHARS: usize = 200;
 /// Longest description, in characters (as sent, spaces included).
-pub const DESCRIPTION_MAX_CHARS: usize = 10_000;
+const DESCRIPTION_MAX_CHARS: usize = 10_000;
 /// [`is_language_code`] as a JSON Schema pattern.
 const LANGUAGE_CODE_PATTERN: &str = "^[a-z]{2}$";
 
@@ -52,6 +52,17 @@ fn text_map(max_chars: Option<usize>, min_languages: usize) -> Schema {
         .max_properties(Some(MAX_LANGUAGES))
         .examples([serde_json::json!({"en": "Opening plenary", "fr": "Plénière d'ouverture"})])
         .into()
+}
+
+/// Checks a required title and an optional description, with their bounds.
+pub fn normalise_title_and_description(
+    title: LocalizedText,
+    description: LocalizedText,
+) -> AppResult<(LocalizedText, LocalizedText)> {
+    Ok((
+        title.normalised("title", TITLE_MAX_CHARS, true)?,
+        description.normalised("description", DESCRIPTION_MAX_CHARS, false)?,
+    ))
 }
 
 /// A required title: at least one language, not blank in all of them.

@@ -294,6 +294,13 @@ async fn the_character_u0000_is_refused_as_input(db: PgPool) {
         reply.body["error"]["message"],
         "text must not contain the character U+0000"
     );
+    // In a multilingual text, stored as jsonb.
+    let mut session = crate::helpers::session_body();
+    session["description"]["fr"] = json!("Lever les\u{0} obstacles");
+    let reply = organiser
+        .post("/api/conferences/ecc/sessions", session)
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     let reply = organiser.get("/api/conferences/ecc/members?q=a%00b").await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(reply.body["error"]["code"], "bad_request");
