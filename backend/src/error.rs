@@ -71,6 +71,14 @@ impl AppError {
         }
     }
 
+    /// Input that carries U+0000, which no stored text can hold (PostgreSQL refuses it).
+    pub fn nul_character() -> Self {
+        AppError::Validation {
+            message: "text must not contain the character U+0000".into(),
+            fields: BTreeMap::new(),
+        }
+    }
+
     /// Turns a violation of the named constraint into `mapped`, leaving other errors as they are.
     pub fn on_constraint<'a>(
         constraint: &'a str,
@@ -122,10 +130,7 @@ impl From<sqlx::Error> for AppError {
             sqlx::Error::Database(error)
                 if matches!(error.code().as_deref(), Some("22021" | "22P05")) =>
             {
-                AppError::Validation {
-                    message: "text must not contain the character U+0000".into(),
-                    fields: Default::default(),
-                }
+                AppError::nul_character()
             }
             sqlx::Error::RowNotFound => AppError::NotFound("record"),
             other => AppError::Database(other),

@@ -35,8 +35,8 @@ impl From<JsonRejection> for AppError {
 /// people allowed to call it learn what is wrong with their input.
 pub type AfterRoleCheck<T> = Result<T, AppError>;
 
-/// `Query` whose rejection is an [`AppError`]. A query that carries U+0000 (`%00`) is refused
-/// too: no stored text can contain it, and PostgreSQL refuses it as a parameter.
+/// `Query` whose rejection is an [`AppError`]. A query that carries U+0000 (`%00`) breaks a
+/// rule (422) as it does in a body: PostgreSQL refuses it as a parameter.
 #[derive(Debug)]
 pub struct AppQuery<T>(pub T);
 
@@ -50,9 +50,7 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or_default();
         if query.contains("%00") {
-            return Err(AppError::BadRequest(
-                "the query must not contain the character U+0000".into(),
-            ));
+            return Err(AppError::nul_character());
         }
         let Query(value) = Query::<T>::from_request_parts(parts, state).await?;
         Ok(AppQuery(value))

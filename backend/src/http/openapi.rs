@@ -75,9 +75,9 @@ impl Modify for SecuritySchemes {
 /// them: the extractors give them before the handler runs.
 /// - needs the access token (the document-wide `security`, not overridden): 401;
 /// - has a path parameter: 404 (an unknown conference, a malformed id: see `AppPath`);
-/// - has query parameters: 400 (a value that does not parse, see `AppQuery`);
+/// - has query parameters: 400 (a value that does not parse) and 422 (U+0000), see `AppQuery`;
 /// - has a JSON body: 400 (missing, not JSON, or not `application/json`), 413 (over 1 MiB)
-///   and 422 (JSON of the wrong shape), see `AppJson`.
+///   and 422 (JSON of the wrong shape, or U+0000 in a text), see `AppJson`.
 pub fn add_implied_responses(openapi: &mut OpenApiDoc) {
     for item in openapi.paths.paths.values_mut() {
         let operations = [
@@ -128,6 +128,8 @@ fn add_to_operation(operation: &mut Operation) {
     }
     if has_json_body {
         implied.push(("413", "The body is larger than 1 MiB"));
+    }
+    if has_query_parameter || has_json_body {
         implied.push(("422", "The input breaks a rule; `fields` says which"));
     }
     for (status, description) in implied {
