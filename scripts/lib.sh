@@ -60,3 +60,40 @@ ensure_chromium() {
   step "installing Chromium for the browser tests"
   apt_install chromium
 }
+
+# Commands run on exit, last added first: `on_exit 'kill 42'`. The first call sets the trap.
+cleanup_steps=()
+on_exit() {
+  [ ${#cleanup_steps[@]} -eq 0 ] && trap run_cleanup EXIT
+  cleanup_steps+=("$1")
+}
+run_cleanup() {
+  local i
+  for ((i = ${#cleanup_steps[@]} - 1; i >= 0; i--)); do eval "${cleanup_steps[i]}" || true; done
+}
+
+# Starts `target/debug/viaduc serve` on a free port with a new database NAME (on the server
+# of $DATABASE_URL) loaded with the demo conference; sets `server_address` (host:port).
+# The server is stopped and the database dropped on exit.
+start_demo_server() {
+  local name=$1 admin_url=${DATABASE_URL%/*} psql_bin log pid
+  psql_bin="$(pg_bin)/psql"
+  "$psql_bin" -q "$DATABASE_URL" -c "create database $name"
+  on_exit "'$psql_bin' -q '$DATABASE_URL' -c 'drop database if exists $name with (force)'"
+  DATABASE_URL="$admin_url/$name" target/debug/viaduc demo >/dev/null
+  log=$(mktemp "/tmp/viaduc-$name.XXXXXX")
+  DATABASE_URL="$admin_url/$name" VIADUC_LOG_FORMAT=json \
+    target/debug/viaduc serve --bind 127.0.0.1:0 >"$log" 2>&1 &
+  pid=$!
+  on_exit "kill $pid; wait $pid; rm -f '$log'"
+  server_address=""
+  for _ in $(seq 100); do
+    server_address=$(grep -o '"bound":"[0-9.:]*"' "$log" | head -n 1 | cut -d'"' -f4 || true)
+    [ -n "$server_address" ] && return
+    kill -0 "$pid" 2>/dev/null || { cat "$log"; exit 1; }
+    sleep 0.1
+  done
+  echo "the server did not start"
+  cat "$log"
+  exit 1
+}

@@ -9,13 +9,6 @@ source scripts/lib.sh
 export SQLX_OFFLINE=true   # queries are checked against the committed .sqlx data
 export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
 
-cleanup_steps=()
-cleanup() {
-  local i
-  for ((i = ${#cleanup_steps[@]} - 1; i >= 0; i--)); do eval "${cleanup_steps[i]}" || true; done
-}
-trap cleanup EXIT
-
 ensure_postgres_binaries
 ensure_node
 
@@ -36,7 +29,7 @@ if [ -z "${DATABASE_URL:-}" ]; then
     "${runner[@]}" "$(pg_bin)/initdb" -D "$pg_dir/data" -U postgres --auth=trust --no-locale -E UTF8 >/dev/null
     "${runner[@]}" "$(pg_bin)/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w \
       -o "-c listen_addresses=127.0.0.1 -p $port -k $pg_dir -c max_connections=300 -c fsync=off" start >/dev/null
-    cleanup_steps+=("${runner[*]:-env} '$(pg_bin)/pg_ctl' -D '$pg_dir/data' -m immediate stop >/dev/null; rm -rf '$pg_dir'")
+    on_exit "${runner[*]:-env} '$(pg_bin)/pg_ctl' -D '$pg_dir/data' -m immediate stop >/dev/null; rm -rf '$pg_dir'"
     export DATABASE_URL=postgres://postgres@127.0.0.1:$port/postgres
   fi
 fi
@@ -51,6 +44,9 @@ npm_install frontend
 step "backend: format and lints"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
+
+step "dependencies: licences, bans, sources, advisories (cargo deny)"
+scripts/deny.sh
 
 step "deploy files: lint with the linters that are installed"
 deploy/lint.sh
@@ -68,26 +64,11 @@ step "browser tests (Chromium)"
 ensure_chromium
 npm_install tests/e2e
 cargo build -p viaduc
-e2e_db="viaduc_e2e_$$"
-admin_url=${DATABASE_URL%/*}
-psql_bin="$(pg_bin)/psql"
-"$psql_bin" -q "$DATABASE_URL" -c "create database $e2e_db"
-cleanup_steps+=("'$psql_bin' -q '$DATABASE_URL' -c 'drop database if exists $e2e_db with (force)'")
-export VIADUC_LOG_FORMAT=json
-DATABASE_URL="$admin_url/$e2e_db" target/debug/viaduc demo >/dev/null
-server_log=$(mktemp /tmp/viaduc-e2e-server.XXXXXX)
-DATABASE_URL="$admin_url/$e2e_db" target/debug/viaduc serve --bind 127.0.0.1:0 >"$server_log" 2>&1 &
-server_pid=$!
-cleanup_steps+=("kill $server_pid; wait $server_pid; rm -f '$server_log'")
-address=""
-for _ in $(seq 100); do
-  address=$(grep -o '"bound":"[0-9.:]*"' "$server_log" | head -n 1 | cut -d'"' -f4 || true)
-  [ -n "$address" ] && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$server_log"; exit 1; }
-  sleep 0.1
-done
-[ -n "$address" ] || { echo "the server did not start"; cat "$server_log"; exit 1; }
-(cd tests/e2e && VIADUC_URL="http://$address" npm test)
+start_demo_server "viaduc_e2e_$$"
+(cd tests/e2e && VIADUC_URL="http://$server_address" npm test)
+
+step "API contract fuzzing (schemathesis)"
+scripts/fuzz.sh
 
 step "all tests passed"
 

@@ -119,6 +119,14 @@ impl AppError {
         }
     }
 
+    /// Input that carries U+0000, which no stored text can hold (PostgreSQL refuses it).
+    pub fn nul_character() -> Self {
+        AppError::Validation {
+            message: "text must not contain the character U+0000".into(),
+            fields: Vec::new(),
+        }
+    }
+
     /// Turns a violation of the named constraint into `mapped`, leaving other errors as they are.
     pub fn on_constraint<'a>(
         constraint: &'a str,
@@ -181,6 +189,13 @@ impl From<sqlx::Error> for AppError {
                 if error.code().is_some_and(|code| connection_lost(&code)) =>
             {
                 AppError::Unavailable
+            }
+            // PostgreSQL cannot store U+0000, which JSON can carry (`"\u0000"`): in text it is
+            // an invalid byte sequence (22021), in jsonb an untranslatable character (22P05).
+            sqlx::Error::Database(error)
+                if matches!(error.code().as_deref(), Some("22021" | "22P05")) =>
+            {
+                AppError::nul_character()
             }
             sqlx::Error::RowNotFound => AppError::NotFound("record"),
             other => AppError::Database(other),

@@ -44,7 +44,8 @@ pub fn app(state: AppState) -> Router {
 /// [`app`] serving the frontend's files from `F` instead of the built `frontend/dist`: the
 /// tests of static serving use a fixture of their own, whether or not the frontend is built.
 pub fn app_with_frontend<F: RustEmbed + 'static>(state: AppState) -> Router {
-    let (api_routes, api_doc) = api_router().split_for_parts();
+    let (api_routes, mut api_doc) = api_router().split_for_parts();
+    http::openapi::add_implied_responses(&mut api_doc);
     let api_doc = Arc::new(api_doc);
     api_routes
         .route(

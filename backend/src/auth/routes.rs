@@ -15,29 +15,56 @@ use validator::Validate;
 use super::tokens::{self, NewRefreshToken};
 use super::{normalise_email, password, AuthUser, ClientIp, ACCESS_COOKIE, REFRESH_COOKIE};
 use crate::conference::{memberships_of, Membership};
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody, Problem};
 use crate::http::AppJson;
 use crate::state::AppState;
 
+// The `schema` bounds repeat the `validate` ones and `password::check_policy`'s
+// (10 to 128 characters): tests/api/openapi.rs checks they agree with what the server does.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({
+    "email": "anna.peeters@flandersfood.be",
+    "password": "textile-lille-2026",
+    "display_name": "Anna Peeters"
+}))]
 pub struct SignupRequest {
+    /// Stored lower-cased, without the spaces around it.
     #[validate(email, length(max = 254))]
+    #[schema(format = Email, max_length = 254)]
     pub email: String,
+    /// 10 to 128 characters, not a well-known password nor the e-mail address.
+    #[schema(min_length = 10, max_length = 128)]
     pub password: String,
+    /// The name other attendees see; not blank.
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub display_name: String,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"email": "attendee@demo.viaduc.eu", "password": "viaduc-demo-2026"}))]
 pub struct LoginRequest {
     #[validate(length(min = 1, max = 254))]
+    #[schema(min_length = 1, max_length = 254)]
     pub email: String,
     #[validate(length(min = 1, max = 1024))]
+    #[schema(min_length = 1, max_length = 1024)]
     pub password: String,
 }
 
 /// The logged-in account and its roles.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0b5cdbb5-6f0e-4a59-9d55-2d1e0c7a51f3",
+    "email": "attendee@demo.viaduc.eu",
+    "display_name": "Anna Peeters",
+    "is_platform_organiser": false,
+    "memberships": [{
+        "conference_id": "5f1d4c1e-8a47-4d0c-9a55-0b0a3f5e7c21",
+        "conference_slug": "ecc-2026",
+        "role": "attendee"
+    }]
+}))]
 pub struct Me {
     pub id: Uuid,
     pub email: String,
@@ -66,8 +93,10 @@ pub async fn find_me(db: &PgPool, user_id: Uuid) -> AppResult<Me> {
 }
 
 /// Creates an account and logs it in.
-#[utoipa::path(post, path = "/api/auth/signup", tag = "auth", request_body = SignupRequest,
-    responses((status = 201, body = Me), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/auth/signup", tag = "auth", request_body = SignupRequest, security(()),
+    responses((status = 201, description = "The new account, logged in (cookies set)", body = Me),
+              (status = 409, description = "An account with this e-mail address exists", body = ErrorBody),
+              (status = 422, description = "A field breaks a rule", body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
 pub async fn signup(
     State(state): State<AppState>,
@@ -79,6 +108,9 @@ pub async fn signup(
     let email = request.email.clone();
     password::check_policy(&request.password, &email)?;
     let display_name = request.display_name.trim().to_owned();
+    if display_name.is_empty() {
+        return Err(AppError::field("display_name", Problem::Required));
+    }
     let password_hash = password::hash(request.password).await?;
 
     let user_id = Uuid::new_v4();
@@ -107,8 +139,12 @@ pub async fn signup(
 }
 
 /// Logs in with e-mail and password.
-#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = Me), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest, security(()),
+    responses((status = 200, description = "Logged in (cookies set)", body = Me),
+              (status = 401, description = "Wrong e-mail or password", body = ErrorBody),
+              (status = 422, description = "E-mail or password missing or too long", body = ErrorBody),
+              (status = 429, description = "Too many attempts; see `Retry-After`", body = ErrorBody,
+               headers(("retry-after" = u64, description = "Seconds to wait")))))]
 #[tracing::instrument(skip_all)]
 pub async fn login(
     State(state): State<AppState>,
@@ -139,8 +175,9 @@ pub async fn login(
 }
 
 /// Exchanges the refresh cookie for a new access token and a new refresh token.
-#[utoipa::path(post, path = "/api/auth/refresh", tag = "auth",
-    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/auth/refresh", tag = "auth", security(()),
+    responses((status = 200, description = "New tokens (cookies set)", body = Me),
+              (status = 401, description = "No valid refresh cookie", body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
 pub async fn refresh(
     State(state): State<AppState>,
@@ -217,7 +254,8 @@ async fn rotate_refresh_token(state: &AppState, jar: CookieJar) -> AppResult<(Co
 }
 
 /// Ends this login: its refresh tokens are revoked and the cookies cleared.
-#[utoipa::path(post, path = "/api/auth/logout", tag = "auth", responses((status = 204)))]
+#[utoipa::path(post, path = "/api/auth/logout", tag = "auth", security(()),
+    responses((status = 204, description = "Logged out (cookies cleared), also when not logged in")))]
 #[tracing::instrument(skip_all)]
 pub async fn logout(
     State(state): State<AppState>,
@@ -253,7 +291,7 @@ fn clear_cookies(state: &AppState, jar: CookieJar) -> CookieJar {
 
 /// The logged-in account.
 #[utoipa::path(get, path = "/api/me", tag = "auth",
-    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+    responses((status = 200, description = "The caller's account", body = Me)))]
 #[tracing::instrument(skip_all)]
 pub async fn me(State(state): State<AppState>, user: AuthUser) -> AppResult<Json<Me>> {
     Ok(Json(find_me(&state.db, user.id).await?))

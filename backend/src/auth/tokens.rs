@@ -43,6 +43,9 @@ impl TokenKeys {
         validation.set_issuer(&[ISSUER]);
         validation.set_required_spec_claims(&["exp", "aud", "iss", "sub"]);
         validation.leeway = 5;
+        // We issue no `nbf`, but one that a forger adds must still be a number in the past:
+        // jsonwebtoken checks it only when asked (a string `nbf` was once taken as absent).
+        validation.validate_nbf = true;
         TokenKeys {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
@@ -63,8 +66,8 @@ impl TokenKeys {
         })
     }
 
-    /// Signs arbitrary claims (tests use it to forge expired tokens).
-    pub fn sign(&self, claims: &Claims) -> AppResult<String> {
+    /// Signs arbitrary claims (tests use it to forge expired or malformed tokens).
+    pub fn sign(&self, claims: &impl Serialize) -> AppResult<String> {
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
             .map_err(|error| AppError::Internal(error.into()))
     }

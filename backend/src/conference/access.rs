@@ -7,7 +7,7 @@ use axum::extract::{FromRef, FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
 use serde::{Deserialize, Serialize};
 use sqlx::{PgExecutor, PgPool};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::auth::tokens::TokenKeys;
@@ -25,6 +25,15 @@ pub enum ConferenceRole {
     Speaker,
     Moderator,
     Organiser,
+}
+
+/// The `{slug}` path segment that names a conference, as documented on every conference route.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ConferenceSlug {
+    /// The conference's URL name.
+    #[param(example = "ecc-2026")]
+    pub slug: String,
 }
 
 /// The caller and their role in the conference named by the `{slug}` path segment.
@@ -69,6 +78,8 @@ where
         let slug = params
             .iter()
             .find_map(|(name, value)| (name == "slug").then(|| value.to_owned()))
+            // No slug holds U+0000, and PostgreSQL would refuse it as a parameter.
+            .filter(|slug| !slug.contains('\0'))
             .ok_or(AppError::NotFound("conference"))?;
         let db = PgPool::from_ref(state);
         let found = sqlx::query!(

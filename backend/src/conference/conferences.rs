@@ -6,14 +6,18 @@ use axum::Json;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sqlx::{PgExecutor, PgPool};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::access::{set_member_role, ConferenceAccess, ConferenceRole};
-use super::text::{check_languages, LocalizedText};
+use super::access::{set_member_role, ConferenceAccess, ConferenceRole, ConferenceSlug};
+use super::text::{
+    check_languages, description_schema, nonempty_language_list_schema,
+    normalise_title_and_description, title_schema, LocalizedText,
+};
 use crate::auth::AuthUser;
 use crate::error::{AppError, AppResult, ErrorBody, Problem};
-use crate::http::AppJson;
+use crate::http::{AfterRoleCheck, AppJson};
 
 /// A conference as listed.
 #[derive(Debug, Serialize, ToSchema)]
@@ -30,6 +34,17 @@ pub struct ConferenceSummary {
 
 /// A conference with the caller's role in it.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "5f1d4c1e-8a47-4d0c-9a55-0b0a3f5e7c21",
+    "slug": "ecc-2026",
+    "title": {"en": "European Cluster Conference 2026", "fr": "Conférence européenne des clusters 2026"},
+    "starts_on": "2026-12-08",
+    "ends_on": "2026-12-10",
+    "time_zone": "Europe/Brussels",
+    "languages": ["en", "fr", "nl", "de"],
+    "description": {"en": "Three days of panels, working groups and networking."},
+    "my_role": "attendee"
+}))]
 pub struct Conference {
     #[serde(flatten)]
     pub summary: ConferenceSummary,
@@ -39,22 +54,59 @@ pub struct Conference {
 
 /// What organisers set on a conference.
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "title": {"en": "European Cluster Conference 2026", "fr": "Conférence européenne des clusters 2026"},
+    "description": {"en": "Three days of panels, working groups and networking."},
+    "starts_on": "2026-12-08",
+    "ends_on": "2026-12-10",
+    "time_zone": "Europe/Brussels",
+    "languages": ["en", "fr", "nl", "de"]
+}))]
 pub struct ConferenceInput {
+    #[schema(schema_with = title_schema)]
     pub title: LocalizedText,
     #[serde(default)]
+    #[schema(schema_with = description_schema)]
     pub description: LocalizedText,
     pub starts_on: NaiveDate,
+    /// The last day: on or after `starts_on`, at most 31 days later.
     pub ends_on: NaiveDate,
+    #[schema(schema_with = time_zone_schema)]
     pub time_zone: String,
+    #[schema(schema_with = nonempty_language_list_schema)]
     pub languages: Vec<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "slug": "ecc-2027",
+    "title": {"en": "European Cluster Conference 2027"},
+    "starts_on": "2027-11-16",
+    "ends_on": "2027-11-18",
+    "time_zone": "Europe/Brussels",
+    "languages": ["en", "fr"]
+}))]
 pub struct NewConference {
-    /// URL name: 3 to 60 lower-case letters, digits and dashes.
+    /// URL name: 3 to 60 lower-case letters, digits and dashes, not starting or ending with a
+    /// dash (`check_slug`).
+    #[schema(
+        pattern = "^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$",
+        min_length = 3,
+        max_length = 60
+    )]
     pub slug: String,
     #[serde(flatten)]
     pub input: ConferenceInput,
+}
+
+/// The IANA time zones `chrono_tz` knows: exactly the names `normalised` accepts.
+fn time_zone_schema() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some("An IANA time zone, e.g. `Europe/Brussels`"))
+        .enum_values(Some(chrono_tz::TZ_VARIANTS.iter().map(|zone| zone.name())))
+        .examples(["Europe/Brussels"])
+        .into()
 }
 
 impl ConferenceInput {
@@ -77,9 +129,10 @@ impl ConferenceInput {
         if self.languages.is_empty() {
             return Err(AppError::field("languages", Problem::Required));
         }
+        let (title, description) = normalise_title_and_description(self.title, self.description)?;
         Ok(ConferenceInput {
-            title: self.title.normalised("title", 200, true)?,
-            description: self.description.normalised("description", 10_000, false)?,
+            title,
+            description,
             ..self
         })
     }
@@ -142,7 +195,7 @@ pub async fn load_conference(
 
 /// Every conference, soonest first.
 #[utoipa::path(get, path = "/api/conferences", tag = "conferences",
-    responses((status = 200, body = [ConferenceSummary]), (status = 401, body = ErrorBody)))]
+    responses((status = 200, description = "At most 500 conferences", body = [ConferenceSummary])))]
 #[tracing::instrument(skip_all)]
 pub async fn list_conferences(
     State(db): State<PgPool>,
@@ -160,13 +213,15 @@ pub async fn list_conferences(
 
 /// Creates a conference; the creator becomes its organiser. Platform organisers only.
 #[utoipa::path(post, path = "/api/conferences", tag = "conferences", request_body = NewConference,
-    responses((status = 201, body = Conference), (status = 403, body = ErrorBody),
-              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, description = "The new conference", body = Conference),
+              (status = 403, description = "Not a platform organiser", body = ErrorBody),
+              (status = 409, description = "The slug is taken", body = ErrorBody),
+              (status = 422, description = "A field breaks a rule", body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
 pub async fn create_conference(
     State(db): State<PgPool>,
     user: AuthUser,
-    AppJson(new): AppJson<NewConference>,
+    body: AfterRoleCheck<AppJson<NewConference>>,
 ) -> AppResult<(StatusCode, Json<Conference>)> {
     let may_create = sqlx::query_scalar!(
         "select is_platform_organiser from users where id = $1",
@@ -180,6 +235,7 @@ pub async fn create_conference(
             "only platform organisers create conferences",
         ));
     }
+    let AppJson(new) = body?;
     check_slug(&new.slug)?;
     let input = new.input.normalised()?;
     let id = Uuid::new_v4();
@@ -217,8 +273,8 @@ pub async fn create_conference(
 
 /// One conference, with the caller's role in it.
 #[utoipa::path(get, path = "/api/conferences/{slug}", tag = "conferences",
-    params(("slug" = String, Path)),
-    responses((status = 200, body = Conference), (status = 404, body = ErrorBody)))]
+    params(ConferenceSlug),
+    responses((status = 200, description = "The conference", body = Conference)))]
 #[tracing::instrument(skip_all)]
 pub async fn get_conference(
     State(db): State<PgPool>,
@@ -231,15 +287,19 @@ pub async fn get_conference(
 
 /// Updates a conference. Organisers only.
 #[utoipa::path(put, path = "/api/conferences/{slug}", tag = "conferences",
-    params(("slug" = String, Path)), request_body = ConferenceInput,
-    responses((status = 200, body = Conference), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    params(ConferenceSlug),
+    request_body = ConferenceInput,
+    responses((status = 200, description = "The updated conference", body = Conference),
+              (status = 403, description = "Not an organiser of this conference", body = ErrorBody),
+              (status = 422, description = "A field breaks a rule", body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
 pub async fn update_conference(
     State(db): State<PgPool>,
     access: ConferenceAccess,
-    AppJson(input): AppJson<ConferenceInput>,
+    body: AfterRoleCheck<AppJson<ConferenceInput>>,
 ) -> AppResult<Json<Conference>> {
     access.require(ConferenceRole::Organiser)?;
+    let AppJson(input) = body?;
     let input = input.normalised()?;
     let mut tx = db.begin().await?;
     sqlx::query!(
@@ -271,8 +331,8 @@ pub async fn update_conference(
 
 /// Joins a conference as an attendee (no change for existing members).
 #[utoipa::path(post, path = "/api/conferences/{slug}/join", tag = "conferences",
-    params(("slug" = String, Path)),
-    responses((status = 200, body = Conference), (status = 404, body = ErrorBody)))]
+    params(ConferenceSlug),
+    responses((status = 200, description = "The conference, with the caller's role", body = Conference)))]
 #[tracing::instrument(skip_all)]
 pub async fn join_conference(
     State(db): State<PgPool>,

@@ -8,12 +8,20 @@ use sqlx::{PgConnection, PgExecutor, PgPool};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::access::{ConferenceAccess, ConferenceRole};
+use super::access::{ConferenceAccess, ConferenceRole, ConferenceSlug};
 use crate::error::{AppError, AppResult, ErrorBody};
-use crate::http::{AppJson, AppPath, AppQuery};
+use crate::http::{AfterRoleCheck, AppJson, AppPath, AppQuery};
 
 /// A member as organisers see them.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "user_id": "0b5cdbb5-6f0e-4a59-9d55-2d1e0c7a51f3",
+    "display_name": "Anna Peeters",
+    "email": "attendee@demo.viaduc.eu",
+    "role": "attendee",
+    "organisation": "Flanders' FOOD",
+    "country": "BE"
+}))]
 pub struct Member {
     pub user_id: Uuid,
     pub display_name: String,
@@ -24,23 +32,28 @@ pub struct Member {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MemberFilter {
-    /// Matches name, e-mail or organisation (case-insensitive).
+    /// Matches name, e-mail or organisation (case-insensitive; the first 100 characters count).
+    #[param(example = "textile")]
     pub q: Option<String>,
+    /// Only members with this role.
     pub role: Option<ConferenceRole>,
 }
 
 /// Members of a conference, filtered. Organisers only.
 #[utoipa::path(get, path = "/api/conferences/{slug}/members", tag = "conferences",
-    params(("slug" = String, Path), MemberFilter),
-    responses((status = 200, body = [Member]), (status = 403, body = ErrorBody)))]
+    params(ConferenceSlug, MemberFilter),
+    responses((status = 200, description = "At most 200 members, by name", body = [Member]),
+              (status = 403, description = "Not an organiser of this conference", body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
 pub async fn list_members(
     State(db): State<PgPool>,
     access: ConferenceAccess,
-    AppQuery(filter): AppQuery<MemberFilter>,
+    filter: AfterRoleCheck<AppQuery<MemberFilter>>,
 ) -> AppResult<Json<Vec<Member>>> {
     access.require(ConferenceRole::Organiser)?;
+    let AppQuery(filter) = filter?;
     let pattern = filter
         .q
         .map(|q| q.trim().chars().take(100).collect::<String>())
@@ -58,23 +71,29 @@ pub async fn list_members(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"role": "moderator"}))]
 pub struct RoleChange {
     pub role: ConferenceRole,
 }
 
 /// Sets a member's role. Organisers only; the last organiser cannot be demoted.
 #[utoipa::path(put, path = "/api/conferences/{slug}/members/{user_id}", tag = "conferences",
-    params(("slug" = String, Path), ("user_id" = Uuid, Path)), request_body = RoleChange,
-    responses((status = 200, body = Member), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    params(ConferenceSlug, ("user_id" = Uuid, Path, description = "The member's account id")),
+    request_body = RoleChange,
+    responses((status = 200, description = "The member with the new role", body = Member),
+              (status = 403, description = "Not an organiser of this conference", body = ErrorBody),
+              (status = 404, description = "No such member", body = ErrorBody),
+              (status = 409, description = "This would leave the conference without an organiser", body = ErrorBody),
+              (status = 422, description = "Not a role", body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
 pub async fn set_role(
     State(db): State<PgPool>,
     access: ConferenceAccess,
     AppPath((_slug, user_id)): AppPath<(String, Uuid)>,
-    AppJson(change): AppJson<RoleChange>,
+    body: AfterRoleCheck<AppJson<RoleChange>>,
 ) -> AppResult<Json<Member>> {
     access.require(ConferenceRole::Organiser)?;
+    let AppJson(change) = body?;
     let mut tx = db.begin().await?;
     if change.role != ConferenceRole::Organiser {
         keep_an_organiser(&mut tx, access.conference_id, user_id).await?;
@@ -110,9 +129,11 @@ pub async fn set_role(
 /// removed. The person's live subscriptions to the conference's rooms end within a second,
 /// on every node (see `docs/realtime.md`).
 #[utoipa::path(delete, path = "/api/conferences/{slug}/members/{user_id}", tag = "conferences",
-    params(("slug" = String, Path), ("user_id" = Uuid, Path)),
-    responses((status = 204), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    params(ConferenceSlug, ("user_id" = Uuid, Path, description = "The member's account id")),
+    responses((status = 204, description = "Removed"),
+              (status = 403, description = "Not an organiser of this conference", body = ErrorBody),
+              (status = 404, description = "No such member", body = ErrorBody),
+              (status = 409, description = "This would leave the conference without an organiser", body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
 pub async fn remove_member(
     State(db): State<PgPool>,

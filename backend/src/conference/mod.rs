@@ -8,7 +8,9 @@ mod schedule;
 pub mod sessions;
 pub mod text;
 
-pub use access::{memberships_of, set_member_role, ConferenceAccess, ConferenceRole, Membership};
+pub use access::{
+    memberships_of, set_member_role, ConferenceAccess, ConferenceRole, ConferenceSlug, Membership,
+};
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

@@ -10,7 +10,7 @@ use sqlx::PgPool;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::access::ConferenceAccess;
+use super::access::{ConferenceAccess, ConferenceSlug};
 use super::conferences::load_conference;
 use super::sessions::{fetch_session, fetch_sessions, Session, SessionFilter};
 use super::text::is_language_code;
@@ -20,8 +20,9 @@ use crate::state::AppState;
 
 /// Adds a session to the caller's schedule.
 #[utoipa::path(put, path = "/api/conferences/{slug}/sessions/{id}/bookmark", tag = "sessions",
-    params(("slug" = String, Path), ("id" = Uuid, Path)),
-    responses((status = 204), (status = 404, body = ErrorBody)))]
+    params(ConferenceSlug, ("id" = Uuid, Path, description = "The session's id")),
+    responses((status = 204, description = "In the schedule"),
+              (status = 404, description = "No such session (or not visible to the caller)", body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
 pub async fn add_bookmark(
     State(db): State<PgPool>,
@@ -42,8 +43,8 @@ pub async fn add_bookmark(
 
 /// Removes a session from the caller's schedule.
 #[utoipa::path(delete, path = "/api/conferences/{slug}/sessions/{id}/bookmark", tag = "sessions",
-    params(("slug" = String, Path), ("id" = Uuid, Path)),
-    responses((status = 204), (status = 404, body = ErrorBody)))]
+    params(ConferenceSlug, ("id" = Uuid, Path, description = "The session's id")),
+    responses((status = 204, description = "Not in the schedule (any more)")))]
 #[tracing::instrument(skip_all)]
 pub async fn remove_bookmark(
     State(db): State<PgPool>,
@@ -64,8 +65,8 @@ pub async fn remove_bookmark(
 
 /// The caller's bookmarked sessions.
 #[utoipa::path(get, path = "/api/conferences/{slug}/schedule", tag = "sessions",
-    params(("slug" = String, Path)),
-    responses((status = 200, body = [Session]), (status = 404, body = ErrorBody)))]
+    params(ConferenceSlug),
+    responses((status = 200, description = "The bookmarked sessions, by start time", body = [Session])))]
 #[tracing::instrument(skip_all)]
 pub async fn my_schedule(
     State(db): State<PgPool>,
@@ -75,9 +76,11 @@ pub async fn my_schedule(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CalendarOptions {
     /// Language of titles and descriptions (ISO 639-1), e.g. the interface language; a text
     /// missing in it comes in the conference's first language that has it.
+    #[param(example = "nl")]
     pub lang: Option<String>,
 }
 
@@ -86,9 +89,9 @@ const MAX_ECHOED_CHARS: usize = 16;
 
 /// The caller's schedule as an iCalendar file.
 #[utoipa::path(get, path = "/api/conferences/{slug}/schedule.ics", tag = "sessions",
-    params(("slug" = String, Path), CalendarOptions),
-    responses((status = 200, content_type = "text/calendar", body = String), (status = 404, body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
+    params(ConferenceSlug, CalendarOptions),
+    responses((status = 200, description = "An iCalendar file (attachment)", content_type = "text/calendar",
+               body = String, example = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n...\r\nEND:VCALENDAR\r\n")))]
 #[tracing::instrument(skip_all)]
 pub async fn my_schedule_ics(
     State(state): State<AppState>,

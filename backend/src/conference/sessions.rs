@@ -11,10 +11,13 @@ use sqlx::{PgExecutor, PgPool};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::access::{ConferenceAccess, ConferenceRole};
-use super::text::{check_languages, LocalizedText};
+use super::access::{ConferenceAccess, ConferenceRole, ConferenceSlug};
+use super::text::{
+    check_languages, description_schema, language_list_schema, normalise_title_and_description,
+    title_schema, LocalizedText,
+};
 use crate::error::{AppError, AppResult, ErrorBody, Problem};
-use crate::http::{AppJson, AppPath, AppQuery};
+use crate::http::{AfterRoleCheck, AppJson, AppPath, AppQuery};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, sqlx::Type)]
 #[sqlx(type_name = "session_kind", rename_all = "snake_case")]
@@ -48,11 +51,13 @@ pub enum SessionRole {
     Guest,
 }
 
-/// Where a hybrid session takes place physically.
+/// Where a hybrid session takes place physically; a blank city means online only.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Venue {
+    #[schema(max_length = 100, example = "Lyon")]
     pub city: String,
     #[serde(default)]
+    #[schema(max_length = 300, example = "Techtera, 91 rue Saint-Maurice")]
     pub address: String,
 }
 
@@ -64,6 +69,7 @@ pub struct SessionPerson {
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = session_example)]
 pub struct Session {
     pub id: Uuid,
     pub kind: SessionKind,
@@ -83,19 +89,64 @@ pub struct Session {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = session_input_example)]
 pub struct SessionInput {
     pub kind: SessionKind,
+    #[schema(schema_with = title_schema)]
     pub title: LocalizedText,
     #[serde(default)]
+    #[schema(schema_with = description_schema)]
     pub description: LocalizedText,
+    /// On one of the conference's days, in its time zone.
     pub starts_at: DateTime<Utc>,
+    /// After `starts_at`, at most 24 hours later.
     pub ends_at: DateTime<Utc>,
+    #[schema(minimum = 1, maximum = 100_000)]
     pub capacity: Option<i32>,
     #[serde(default)]
+    #[schema(schema_with = language_list_schema)]
     pub languages: Vec<String>,
+    /// An `http://` or `https://` address without spaces; blank for none.
+    #[schema(max_length = 2000)]
     pub stream_url: Option<String>,
     pub visibility: Visibility,
     pub venue: Option<Venue>,
+}
+
+/// The OpenAPI document's example of a session as an organiser sends it...
+fn session_input_example() -> serde_json::Value {
+    serde_json::json!({
+        "kind": "panel",
+        "title": {"en": "Clusters and the twin transition", "fr": "Les clusters et la double transition"},
+        "description": {"en": "How clusters help their members go green and digital."},
+        "starts_at": "2026-12-08T13:00:00Z",
+        "ends_at": "2026-12-08T14:00:00Z",
+        "capacity": 900,
+        "languages": ["en", "fr"],
+        "stream_url": "https://peertube.example.eu/w/twin-transition",
+        "visibility": "public",
+        "venue": null
+    })
+}
+
+/// ...and as it is read back.
+fn session_example() -> serde_json::Value {
+    let mut session = session_input_example();
+    if let serde_json::Value::Object(fields) = &mut session {
+        fields.extend([
+            ("id".into(), "9e2f7c4a-3b1d-4e8f-a6c5-1d2e3f4a5b6c".into()),
+            (
+                "people".into(),
+                serde_json::json!([{
+                    "user_id": "0b5cdbb5-6f0e-4a59-9d55-2d1e0c7a51f3",
+                    "display_name": "Marie Dubois",
+                    "role": "moderator"
+                }]),
+            ),
+            ("bookmarked".into(), false.into()),
+        ]);
+    }
+    session
 }
 
 const MAX_CAPACITY: i32 = 100_000;
@@ -150,36 +201,48 @@ impl SessionInput {
             }
         }
         check_languages("languages", &self.languages)?;
+        // Lengths are counted as sent, like the `maxLength` of the OpenAPI document.
+        if self
+            .stream_url
+            .as_ref()
+            .is_some_and(|url| url.chars().count() > MAX_URL_CHARS)
+        {
+            return Err(AppError::field(
+                "stream_url",
+                Problem::TooLong { max: MAX_URL_CHARS },
+            ));
+        }
+        if let Some(venue) = &self.venue {
+            for (field, text, max) in [
+                ("venue.city", &venue.city, MAX_CITY_CHARS),
+                ("venue.address", &venue.address, MAX_ADDRESS_CHARS),
+            ] {
+                if text.chars().count() > max {
+                    return Err(AppError::field(field, Problem::TooLong { max }));
+                }
+            }
+        }
         let stream_url = self
             .stream_url
             .map(|url| url.trim().to_owned())
             .filter(|url| !url.is_empty());
         if let Some(url) = &stream_url {
             let web_url = url.starts_with("https://") || url.starts_with("http://");
-            if !web_url || url.len() > MAX_URL_CHARS || url.contains(char::is_whitespace) {
+            if !web_url || url.contains(char::is_whitespace) {
                 return Err(AppError::field("stream_url", Problem::WebAddress));
             }
         }
         let venue = match self.venue {
-            Some(venue) if !venue.city.trim().is_empty() => {
-                for (field, text, max) in [
-                    ("venue.city", &venue.city, MAX_CITY_CHARS),
-                    ("venue.address", &venue.address, MAX_ADDRESS_CHARS),
-                ] {
-                    if text.trim().chars().count() > max {
-                        return Err(AppError::field(field, Problem::TooLong { max }));
-                    }
-                }
-                Some(Venue {
-                    city: venue.city.trim().to_owned(),
-                    address: venue.address.trim().to_owned(),
-                })
-            }
+            Some(venue) if !venue.city.trim().is_empty() => Some(Venue {
+                city: venue.city.trim().to_owned(),
+                address: venue.address.trim().to_owned(),
+            }),
             _ => None,
         };
+        let (title, description) = normalise_title_and_description(self.title, self.description)?;
         Ok(SessionInput {
-            title: self.title.normalised("title", 200, true)?,
-            description: self.description.normalised("description", 10_000, false)?,
+            title,
+            description,
             stream_url,
             venue,
             ..self
@@ -189,9 +252,12 @@ impl SessionInput {
 
 /// Which sessions to load for a viewer.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SessionFilter {
+    /// Only sessions of this kind.
     pub kind: Option<SessionKind>,
-    /// Spoken language (ISO 639-1).
+    /// Only sessions held in this spoken language (ISO 639-1).
+    #[param(example = "fr")]
     pub language: Option<String>,
     #[serde(skip)]
     #[param(ignore)]
@@ -304,8 +370,8 @@ pub async fn fetch_session(
 
 /// The agenda, filtered by kind and spoken language.
 #[utoipa::path(get, path = "/api/conferences/{slug}/sessions", tag = "sessions",
-    params(("slug" = String, Path), SessionFilter),
-    responses((status = 200, body = [Session]), (status = 404, body = ErrorBody)))]
+    params(ConferenceSlug, SessionFilter),
+    responses((status = 200, description = "The sessions the caller may see, by start time", body = [Session])))]
 #[tracing::instrument(skip_all)]
 pub async fn list_sessions(
     State(db): State<PgPool>,
@@ -317,8 +383,8 @@ pub async fn list_sessions(
 
 /// One session.
 #[utoipa::path(get, path = "/api/conferences/{slug}/sessions/{id}", tag = "sessions",
-    params(("slug" = String, Path), ("id" = Uuid, Path)),
-    responses((status = 200, body = Session), (status = 404, body = ErrorBody)))]
+    params(ConferenceSlug, ("id" = Uuid, Path, description = "The session's id")),
+    responses((status = 200, description = "The session", body = Session)))]
 #[tracing::instrument(skip_all)]
 pub async fn get_session(
     State(db): State<PgPool>,
@@ -330,15 +396,18 @@ pub async fn get_session(
 
 /// Adds a session to the agenda. Organisers only.
 #[utoipa::path(post, path = "/api/conferences/{slug}/sessions", tag = "sessions",
-    params(("slug" = String, Path)), request_body = SessionInput,
-    responses((status = 201, body = Session), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    params(ConferenceSlug), request_body = SessionInput,
+    responses((status = 201, description = "The new session", body = Session),
+              (status = 403, description = "Not an organiser of this conference", body = ErrorBody),
+              (status = 422, description = "A field breaks a rule", body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
 pub async fn create_session(
     State(db): State<PgPool>,
     access: ConferenceAccess,
-    AppJson(input): AppJson<SessionInput>,
+    body: AfterRoleCheck<AppJson<SessionInput>>,
 ) -> AppResult<(StatusCode, Json<Session>)> {
     access.require(ConferenceRole::Organiser)?;
+    let AppJson(input) = body?;
     let input = input.normalised(&db, access.conference_id).await?;
     let id = Uuid::new_v4();
     let mut tx = db.begin().await?;
@@ -360,17 +429,21 @@ pub async fn create_session(
 
 /// Replaces a session's details. Organisers only.
 #[utoipa::path(put, path = "/api/conferences/{slug}/sessions/{id}", tag = "sessions",
-    params(("slug" = String, Path), ("id" = Uuid, Path)), request_body = SessionInput,
-    responses((status = 200, body = Session), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    params(ConferenceSlug, ("id" = Uuid, Path, description = "The session's id")),
+    request_body = SessionInput,
+    responses((status = 200, description = "The updated session", body = Session),
+              (status = 403, description = "Not an organiser of this conference", body = ErrorBody),
+              (status = 404, description = "No such session", body = ErrorBody),
+              (status = 422, description = "A field breaks a rule", body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
 pub async fn update_session(
     State(db): State<PgPool>,
     access: ConferenceAccess,
     AppPath((_slug, id)): AppPath<(String, Uuid)>,
-    AppJson(input): AppJson<SessionInput>,
+    body: AfterRoleCheck<AppJson<SessionInput>>,
 ) -> AppResult<Json<Session>> {
     access.require(ConferenceRole::Organiser)?;
+    let AppJson(input) = body?;
     let input = input.normalised(&db, access.conference_id).await?;
     let mut tx = db.begin().await?;
     lock_session(&mut tx, access.conference_id, id).await?;
@@ -436,8 +509,10 @@ async fn write_session(
 
 /// Removes a session from the agenda. Organisers only.
 #[utoipa::path(delete, path = "/api/conferences/{slug}/sessions/{id}", tag = "sessions",
-    params(("slug" = String, Path), ("id" = Uuid, Path)),
-    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    params(ConferenceSlug, ("id" = Uuid, Path, description = "The session's id")),
+    responses((status = 204, description = "Removed"),
+              (status = 403, description = "Not an organiser of this conference", body = ErrorBody),
+              (status = 404, description = "No such session", body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
 pub async fn delete_session(
     State(db): State<PgPool>,
@@ -469,6 +544,7 @@ pub async fn delete_session(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"user_id": "0b5cdbb5-6f0e-4a59-9d55-2d1e0c7a51f3", "role": "speaker"}))]
 pub struct PersonAssignment {
     pub user_id: Uuid,
     pub role: SessionRole,
@@ -478,17 +554,22 @@ const MAX_PEOPLE_PER_SESSION: usize = 100;
 
 /// Sets who moderates, speaks, facilitates or is invited. Organisers only.
 #[utoipa::path(put, path = "/api/conferences/{slug}/sessions/{id}/people", tag = "sessions",
-    params(("slug" = String, Path), ("id" = Uuid, Path)), request_body = [PersonAssignment],
-    responses((status = 200, body = Session), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    params(ConferenceSlug, ("id" = Uuid, Path, description = "The session's id")),
+    request_body(content = [PersonAssignment],
+                 description = "Everyone assigned to the session: at most 100, each person once, all members"),
+    responses((status = 200, description = "The session with its people", body = Session),
+              (status = 403, description = "Not an organiser of this conference", body = ErrorBody),
+              (status = 404, description = "No such session", body = ErrorBody),
+              (status = 422, description = "A person is listed twice, is not a member, or too many", body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
 pub async fn set_people(
     State(db): State<PgPool>,
     access: ConferenceAccess,
     AppPath((_slug, id)): AppPath<(String, Uuid)>,
-    AppJson(people): AppJson<Vec<PersonAssignment>>,
+    body: AfterRoleCheck<AppJson<Vec<PersonAssignment>>>,
 ) -> AppResult<Json<Session>> {
     access.require(ConferenceRole::Organiser)?;
+    let AppJson(people) = body?;
     if people.len() > MAX_PEOPLE_PER_SESSION {
         return Err(AppError::field(
             "people",

@@ -4,17 +4,100 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use sqlx::types::Json;
-use utoipa::ToSchema;
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
+use utoipa::openapi::RefOr;
+use utoipa::{PartialSchema, ToSchema};
 
 use crate::error::{AppError, AppResult, Problem};
 
 /// Most languages one text may carry.
 const MAX_LANGUAGES: usize = 12;
+/// Longest title, in characters (as sent, spaces included).
+const TITLE_MAX_CHARS: usize = 200;
+/// Longest description, in characters (as sent, spaces included).
+const DESCRIPTION_MAX_CHARS: usize = 10_000;
+/// [`is_language_code`] as a JSON Schema pattern.
+const LANGUAGE_CODE_PATTERN: &str = "^[a-z]{2}$";
 
 /// A text keyed by ISO 639-1 language code.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct LocalizedText(pub BTreeMap<String, String>);
+
+// The schemas below state in the OpenAPI document exactly what `normalised` and
+// `check_languages` refuse, so generated clients and fuzzers know the rules.
+impl PartialSchema for LocalizedText {
+    fn schema() -> RefOr<Schema> {
+        text_map(None, 0).into()
+    }
+}
+
+impl ToSchema for LocalizedText {}
+
+fn text_map(max_chars: Option<usize>, min_languages: usize) -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .description(Some("Texts keyed by ISO 639-1 language code"))
+        .property_names(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(LANGUAGE_CODE_PATTERN)),
+        ))
+        .additional_properties(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .max_length(max_chars),
+        ))
+        .min_properties((min_languages > 0).then_some(min_languages))
+        .max_properties(Some(MAX_LANGUAGES))
+        .examples([serde_json::json!({"en": "Opening plenary", "fr": "Plénière d'ouverture"})])
+        .into()
+}
+
+/// Checks a required title and an optional description, with their bounds.
+pub fn normalise_title_and_description(
+    title: LocalizedText,
+    description: LocalizedText,
+) -> AppResult<(LocalizedText, LocalizedText)> {
+    Ok((
+        title.normalised("title", TITLE_MAX_CHARS, true)?,
+        description.normalised("description", DESCRIPTION_MAX_CHARS, false)?,
+    ))
+}
+
+/// A required title: at least one language, not blank in all of them.
+pub fn title_schema() -> Schema {
+    text_map(Some(TITLE_MAX_CHARS), 1)
+}
+
+/// An optional description.
+pub fn description_schema() -> Schema {
+    text_map(Some(DESCRIPTION_MAX_CHARS), 0)
+}
+
+/// A list of distinct language codes, as [`check_languages`] accepts it.
+pub fn language_list_schema() -> Schema {
+    language_list(0)
+}
+
+/// A list of distinct language codes naming at least one.
+pub fn nonempty_language_list_schema() -> Schema {
+    language_list(1)
+}
+
+fn language_list(min_items: usize) -> Schema {
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(LANGUAGE_CODE_PATTERN)),
+        )
+        .min_items((min_items > 0).then_some(min_items))
+        .max_items(Some(MAX_LANGUAGES))
+        .unique_items(true)
+        .examples([serde_json::json!(["en", "fr"])])
+        .into()
+}
 
 impl LocalizedText {
     /// Checks language codes and lengths; trims the texts and drops empty ones.
@@ -33,10 +116,11 @@ impl LocalizedText {
                     Problem::LanguageCode { value: language },
                 ));
             }
-            let text = text.trim();
+            // Counted as sent, like the `maxLength` of the OpenAPI document.
             if text.chars().count() > max_chars {
                 return Err(AppError::field(field, Problem::TooLong { max: max_chars }));
             }
+            let text = text.trim();
             if !text.is_empty() {
                 texts.insert(language, text.to_owned());
             }

@@ -15,7 +15,7 @@ use uuid::Uuid;
 pub use countries::is_country_code;
 
 use crate::auth::AuthUser;
-use crate::conference::text::{check_languages, LocalizedText};
+use crate::conference::text::{check_languages, language_list_schema, LocalizedText};
 use crate::error::{AppError, AppResult, ErrorBody, Problem};
 use crate::http::AppJson;
 use crate::state::AppState;
@@ -26,18 +26,37 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_sectors))
 }
 
+// Lengths are counted as sent, spaces included, as the `maxLength`s say.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, PartialEq)]
+#[schema(example = json!({
+    "organisation": "Techtera",
+    "cluster": "Techtera textile cluster",
+    "country": "FR",
+    "sectors": ["textiles", "advanced_materials"],
+    "languages": ["fr", "en"],
+    "offers": "Recycled fibres and a pilot line for functional textiles",
+    "seeks": "Designers and furniture makers for a cross-border project",
+    "bio": "Innovation manager at Techtera in Lyon."
+}))]
 pub struct Profile {
+    #[schema(max_length = 200)]
     pub organisation: String,
+    #[schema(max_length = 200)]
     pub cluster: String,
-    /// ISO 3166-1 alpha-2, e.g. `BE`.
+    /// ISO 3166-1 alpha-2, e.g. `BE` (case and surrounding spaces are ignored); blank or
+    /// null for none.
     pub country: Option<String>,
     /// Sector codes from `GET /api/sectors`.
+    #[schema(max_items = 10)]
     pub sectors: Vec<String>,
     /// Spoken languages, ISO 639-1.
+    #[schema(schema_with = language_list_schema)]
     pub languages: Vec<String>,
+    #[schema(max_length = 2000)]
     pub offers: String,
+    #[schema(max_length = 2000)]
     pub seeks: String,
+    #[schema(max_length = 2000)]
     pub bio: String,
 }
 
@@ -52,11 +71,10 @@ const MAX_SECTORS: usize = 10;
 impl Profile {
     fn normalised(self) -> AppResult<Self> {
         let short = |field: &str, value: String, max: usize| -> AppResult<String> {
-            let value = value.trim().to_owned();
             if value.chars().count() > max {
                 return Err(AppError::field(field, Problem::TooLong { max }));
             }
-            Ok(value)
+            Ok(value.trim().to_owned())
         };
         let country = self
             .country
@@ -164,7 +182,7 @@ pub async fn save(db: &PgPool, user_id: Uuid, profile: Profile) -> AppResult<Pro
 
 /// The caller's profile.
 #[utoipa::path(get, path = "/api/me/profile", tag = "profiles",
-    responses((status = 200, body = Profile), (status = 401, body = ErrorBody)))]
+    responses((status = 200, description = "The caller's profile", body = Profile)))]
 #[tracing::instrument(skip_all)]
 pub async fn get_my_profile(State(db): State<PgPool>, user: AuthUser) -> AppResult<Json<Profile>> {
     Ok(Json(load(&db, user.id).await?))
@@ -172,7 +190,8 @@ pub async fn get_my_profile(State(db): State<PgPool>, user: AuthUser) -> AppResu
 
 /// Replaces the caller's profile.
 #[utoipa::path(put, path = "/api/me/profile", tag = "profiles", request_body = Profile,
-    responses((status = 200, body = Profile), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = "The saved profile", body = Profile),
+              (status = 422, description = "A field breaks a rule, or an unknown sector", body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
 pub async fn update_my_profile(
     State(db): State<PgPool>,
@@ -183,7 +202,8 @@ pub async fn update_my_profile(
 }
 
 /// The sector taxonomy, in display order.
-#[utoipa::path(get, path = "/api/sectors", tag = "profiles", responses((status = 200, body = [Sector])))]
+#[utoipa::path(get, path = "/api/sectors", tag = "profiles", security(()),
+    responses((status = 200, description = "Every sector", body = [Sector])))]
 #[tracing::instrument(skip_all)]
 pub async fn list_sectors(State(db): State<PgPool>) -> AppResult<Json<Vec<Sector>>> {
     let sectors = sqlx::query_as!(

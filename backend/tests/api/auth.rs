@@ -1,7 +1,7 @@
 //! Sign-up, login, logout, tokens, refresh rotation and rate limits.
 
 use axum::http::StatusCode;
-use serde_json::json;
+use serde_json::{json, Value};
 use sqlx::PgPool;
 use uuid::Uuid;
 use viaduc::auth::tokens::Claims;
@@ -282,6 +282,45 @@ async fn expired_tampered_and_foreign_tokens_are_refused(db: PgPool) {
     let reply = api_client.send(bearer(foreign)).await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     assert_eq!(reply.body["error"]["code"], "unauthorized");
+}
+
+/// CVE-2026-25537: jsonwebtoken before 10.3 took an `exp` or `nbf` that is not a number as
+/// absent, so a token with `"nbf": "<far future>"` or `"exp": "<any string>"` passed.
+#[sqlx::test(migrations = "../migrations")]
+async fn tokens_whose_times_are_strings_are_refused(db: PgPool) {
+    let state = state(db);
+    let mut anna = Client::new(&state);
+    let id = anna.signup("anna@cluster.eu", "Anna").await;
+    let now = chrono::Utc::now().timestamp();
+    let me_with = |times: Value| {
+        let mut claims = json!({
+            "sub": id, "sid": Uuid::new_v4(), "aud": "viaduc", "iss": "viaduc", "iat": now
+        });
+        claims
+            .as_object_mut()
+            .unwrap()
+            .extend(times.as_object().unwrap().clone());
+        let token = state.keys.sign(&claims).unwrap();
+        axum::http::Request::get("/api/me")
+            .header("authorization", format!("Bearer {token}"))
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+    let mut api_client = Client::new(&state);
+    // The same claims with numbers are accepted: only the types differ below.
+    let numbers = me_with(json!({"exp": now + 600, "nbf": now - 60}));
+    assert_eq!(api_client.send(numbers).await.status, StatusCode::OK);
+    for times in [
+        json!({"exp": "9999999999"}),
+        json!({"exp": "9999999999", "nbf": now - 60}),
+        json!({"exp": now + 600, "nbf": "9999999999"}),
+        json!({"exp": now + 600, "nbf": "0"}),
+        json!({"exp": now + 600, "nbf": now + 3600}),
+    ] {
+        let reply = api_client.send(me_with(times.clone())).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{times}");
+        assert_eq!(reply.body["error"]["code"], "unauthorized");
+    }
 }
 
 #[sqlx::test(migrations = "../migrations")]
