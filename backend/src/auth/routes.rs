@@ -199,7 +199,7 @@ pub struct SessionInfo {
 /// anonymous visitor: always 200. With an expired access token it resumes the login from the
 /// refresh cookie (rotating it, as `POST /api/auth/refresh` does); with neither, or a refresh
 /// token that is no longer valid, `user` is `null` and the cookies are cleared.
-#[utoipa::path(get, path = "/api/auth/session", tag = "auth",
+#[utoipa::path(get, path = "/api/auth/session", tag = "auth", security(()),
     responses((status = 200, body = SessionInfo,
         description = "The logged-in account, or `{\"user\": null}` for an anonymous visitor")))]
 #[tracing::instrument(skip_all)]

@@ -78,7 +78,7 @@ async fn parameters_security_and_error_answers_are_declared(db: PgPool) {
         json!([{"session_cookie": []}, {"bearer_token": []}])
     );
     let operations = operations(&spec);
-    assert_eq!(operations.len(), 29);
+    assert_eq!(operations.len(), 30);
     for (method, path, operation) in &operations {
         let at = format!("{method} {path}");
         for parameter in operation["parameters"].as_array().into_iter().flatten() {
