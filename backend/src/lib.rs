@@ -4,14 +4,19 @@
 //! server; [`app`] builds the router from one module per feature:
 //! [`auth`], [`profiles`], [`conference`], [`realtime`]. Shared pieces: [`error`], [`http`], [`state`], [`db`].
 
+pub mod access_changes;
+pub mod announcements;
 pub mod audit;
 pub mod auth;
+pub mod chat;
 pub mod cli;
 pub mod conference;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod notifications;
+pub mod private_rooms;
 pub mod profiles;
 pub mod realtime;
 pub mod server;

@@ -7,7 +7,20 @@ use sqlx::PgPool;
 
 use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::tokens::TokenKeys;
+use crate::realtime::feature::Features;
 use crate::realtime::{Heartbeat, Realtime};
+use crate::{announcements, chat, conference, notifications, private_rooms};
+
+/// The live features, each registered with one line: their rooms, commands and snapshots
+/// plug into the real-time core (see `docs/realtime.md`, "Adding a live feature").
+pub fn live_features() -> Features {
+    Features::new()
+        .with(conference::live::ConferenceRooms)
+        .with(private_rooms::PrivateRooms)
+        .with(notifications::Notifications)
+        .with(chat::Chat)
+        .with(announcements::Announcements)
+}
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -34,12 +47,53 @@ pub struct Settings {
 impl AppState {
     /// Builds the state and starts the real-time background tasks (needs a Tokio runtime).
     pub fn new(db: PgPool, jwt_secret: &[u8], settings: Settings) -> Self {
+        AppState::with_features(db, jwt_secret, settings, live_features())
+    }
+
+    /// [`AppState::new`] serving other live features (a test's own, say).
+    pub fn with_features(
+        db: PgPool,
+        jwt_secret: &[u8],
+        settings: Settings,
+        features: Features,
+    ) -> Self {
         AppState {
-            realtime: Realtime::start(db.clone(), &settings),
+            realtime: Realtime::start(db.clone(), &settings, features),
             db,
             keys: Arc::new(TokenKeys::new(jwt_secret)),
             login_limiter: Arc::new(LoginLimiter::default()),
             settings: Arc::new(settings),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::live_features;
+
+    /// Fails when a feature's generated TypeScript (`frontend/src/lib/<feature>/live.ts`)
+    /// does not match its wire types.
+    #[test]
+    fn live_ts_is_up_to_date() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+        let update = std::env::var_os("UPDATE_LIVE_TS").is_some();
+        let mut stale = Vec::new();
+        for feature in live_features().all() {
+            let Some((path, generated)) = feature.typescript() else {
+                continue;
+            };
+            let path = std::path::Path::new(root).join(path);
+            if update {
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(&path, &generated).unwrap();
+            }
+            if std::fs::read_to_string(&path).unwrap_or_default() != generated {
+                stale.push(path.display().to_string());
+            }
+        }
+        assert!(
+            stale.is_empty(),
+            "stale: {stale:?}; run: UPDATE_LIVE_TS=1 cargo test -p viaduc live_ts"
+        );
     }
 }

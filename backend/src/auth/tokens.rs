@@ -161,11 +161,16 @@ pub async fn consume_refresh_token(db: &sqlx::PgPool, value: &str) -> AppResult<
 
 /// Revokes every refresh token of a login (logout, or detected reuse).
 pub async fn revoke_family(db: impl PgExecutor<'_>, family_id: Uuid) -> AppResult<()> {
+    // The login's sockets close on every node (see `access_changes`).
     sqlx::query!(
-        "update refresh_tokens set revoked_at = now() where family_id = $1 and revoked_at is null",
+        "with revoked as (
+             update refresh_tokens set revoked_at = now()
+             where family_id = $1 and revoked_at is null returning family_id)
+         select record_access_change(null, family_id, null, null)
+         from (select distinct family_id from revoked) as logins",
         family_id
     )
-    .execute(db)
+    .fetch_all(db)
     .await?;
     Ok(())
 }
@@ -173,12 +178,16 @@ pub async fn revoke_family(db: impl PgExecutor<'_>, family_id: Uuid) -> AppResul
 /// Revokes the login that `value` belongs to, whatever its state.
 pub async fn revoke_by_token(db: impl PgExecutor<'_>, value: &str) -> AppResult<()> {
     sqlx::query!(
-        "update refresh_tokens set revoked_at = now()
-         where revoked_at is null
-           and family_id = (select family_id from refresh_tokens where token_hash = $1)",
+        "with revoked as (
+             update refresh_tokens set revoked_at = now()
+             where revoked_at is null
+               and family_id = (select family_id from refresh_tokens where token_hash = $1)
+             returning family_id)
+         select record_access_change(null, family_id, null, null)
+         from (select distinct family_id from revoked) as logins",
         hash_refresh_token(value)
     )
-    .execute(db)
+    .fetch_all(db)
     .await?;
     Ok(())
 }

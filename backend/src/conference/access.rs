@@ -94,18 +94,45 @@ where
         .fetch_optional(&db)
         .await?
         .ok_or(AppError::NotFound("conference"))?;
-        // Platform organisers run the deployment: they may manage every conference.
-        let role = if found.is_platform_organiser {
-            Some(ConferenceRole::Organiser)
-        } else {
-            found.role
-        };
         Ok(ConferenceAccess {
             conference_id: found.id,
             user,
-            role,
+            role: effective_role(found.is_platform_organiser, found.role),
         })
     }
+}
+
+/// A person's role in a conference: their membership's, except that platform organisers,
+/// who run the deployment, are organisers of every conference.
+pub fn effective_role(
+    platform_organiser: bool,
+    member_role: Option<ConferenceRole>,
+) -> Option<ConferenceRole> {
+    if platform_organiser {
+        Some(ConferenceRole::Organiser)
+    } else {
+        member_role
+    }
+}
+
+/// `user_id`'s role in conference `conference_id` (see [`effective_role`]); `None` when
+/// they are not a member or there is no such conference.
+pub async fn role_in(
+    db: impl PgExecutor<'_>,
+    conference_id: Uuid,
+    user_id: Uuid,
+) -> AppResult<Option<ConferenceRole>> {
+    let row = sqlx::query!(
+        r#"select u.is_platform_organiser, m.role as "role?: ConferenceRole"
+           from users u
+           left join conference_members m on m.conference_id = $1 and m.user_id = u.id
+           where u.id = $2 and exists (select 1 from conferences where id = $1)"#,
+        conference_id,
+        user_id
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.and_then(|row| effective_role(row.is_platform_organiser, row.role)))
 }
 
 /// One of the caller's conferences.

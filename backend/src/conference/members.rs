@@ -9,6 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::access::{ConferenceAccess, ConferenceRole, ConferenceSlug};
+use crate::access_changes;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::http::{AfterRoleCheck, AppJson, AppPath, AppQuery};
 
@@ -109,6 +110,8 @@ pub async fn set_role(
     if updated.rows_affected() == 0 {
         return Err(AppError::NotFound("member"));
     }
+    // Their live rooms take the new role within a second (see `access_changes`).
+    access_changes::person(&mut *tx, user_id, Some(access.conference_id)).await?;
     crate::audit::record(
         &mut *tx,
         access.conference_id,
@@ -152,7 +155,8 @@ pub async fn remove_member(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(AppError::NotFound("member"))?;
-    // Every node's real-time watcher reads `user_id` from this entry (realtime::bus).
+    // Their live subscriptions to the conference's rooms end within a second.
+    access_changes::person(&mut *tx, user_id, Some(access.conference_id)).await?;
     crate::audit::record(
         &mut *tx,
         access.conference_id,

@@ -3,13 +3,15 @@
 
 mod access;
 mod conferences;
+pub mod live;
 mod members;
 mod schedule;
 pub mod sessions;
 pub mod text;
 
 pub use access::{
-    memberships_of, set_member_role, ConferenceAccess, ConferenceRole, ConferenceSlug, Membership,
+    effective_role, memberships_of, role_in, set_member_role, ConferenceAccess, ConferenceRole,
+    ConferenceSlug, Membership,
 };
 
 use utoipa_axum::router::OpenApiRouter;

@@ -51,6 +51,22 @@ pub enum SessionRole {
     Guest,
 }
 
+/// Moderators and organisers see every session, invite-only ones included.
+pub fn sees_every_session(role: Option<ConferenceRole>) -> bool {
+    role.is_some_and(|role| role >= ConferenceRole::Moderator)
+}
+
+/// Whether a person with `role` in the conference, and `session_role` in this session,
+/// sees a session of `visibility`. The agenda's SQL filter follows the same rule.
+pub fn sees_session(
+    visibility: Visibility,
+    role: Option<ConferenceRole>,
+    session_role: Option<SessionRole>,
+) -> bool {
+    role.is_some()
+        && (visibility == Visibility::Public || session_role.is_some() || sees_every_session(role))
+}
+
 /// Where a hybrid session takes place physically; a blank city means online only.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Venue {
@@ -273,7 +289,7 @@ pub async fn fetch_sessions(
     viewer: &ConferenceAccess,
     filter: SessionFilter,
 ) -> AppResult<Vec<Session>> {
-    let sees_everything = viewer.is_at_least(ConferenceRole::Moderator);
+    let sees_everything = sees_every_session(viewer.role);
     let rows = sqlx::query!(
         r#"select s.id, s.kind as "kind: SessionKind", s.title as "title: LocalizedText",
                   s.description as "description: LocalizedText", s.starts_at, s.ends_at,
@@ -412,6 +428,8 @@ pub async fn create_session(
     let id = Uuid::new_v4();
     let mut tx = db.begin().await?;
     write_session(&mut tx, access.conference_id, id, &input).await?;
+    // Its visibility may have changed: who is in its live room is asked again.
+    super::live::session_access_changed(&mut tx, id).await?;
     crate::audit::record(
         &mut *tx,
         access.conference_id,
@@ -448,6 +466,8 @@ pub async fn update_session(
     let mut tx = db.begin().await?;
     lock_session(&mut tx, access.conference_id, id).await?;
     write_session(&mut tx, access.conference_id, id, &input).await?;
+    // Its visibility may have changed: who is in its live room is asked again.
+    super::live::session_access_changed(&mut tx, id).await?;
     crate::audit::record(
         &mut *tx,
         access.conference_id,
@@ -531,6 +551,7 @@ pub async fn delete_session(
     if deleted.rows_affected() == 0 {
         return Err(AppError::NotFound("session"));
     }
+    super::live::session_access_changed(&mut tx, id).await?;
     crate::audit::record(
         &mut *tx,
         access.conference_id,
@@ -610,6 +631,7 @@ pub async fn set_people(
     )
     .execute(&mut *tx)
     .await?;
+    super::live::session_access_changed(&mut tx, id).await?;
     crate::audit::record(
         &mut *tx,
         access.conference_id,

@@ -1,22 +1,23 @@
 //! PostgreSQL as the bus between nodes. After commit a node NOTIFYs — outside the write
 //! transaction and coalesced, since NOTIFY takes a global lock at commit — naming the rooms
 //! that advanced; every node LISTENs and reads the new rows from the log. The listener
-//! reconnects after a database restart and catches up from the log. A watcher acts on lost
-//! access on every node: it closes the sockets of revoked logins (logout) and ends the
-//! subscriptions of people removed from a conference.
+//! reconnects after a database restart and catches up from the log. The same listener
+//! carries access changes (`access_changes`): a logout closes the login's sockets, a changed
+//! role or a removal has the person's rooms re-checked, within the NOTIFY's delivery.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
 use sqlx::postgres::PgListener;
 use uuid::Uuid;
 
+use super::connections::Recheck;
 use super::hub::Hub;
 use super::presence::Presence;
 use super::protocol::close;
 use super::room::RoomId;
+use crate::access_changes::{self, AccessChange};
+use crate::error::AppResult;
 
 pub const ROOMS_CHANNEL: &str = "viaduc_rooms";
 pub const PRESENCE_CHANNEL: &str = "viaduc_presence";
@@ -24,7 +25,6 @@ pub const PRESENCE_CHANNEL: &str = "viaduc_presence";
 const COALESCE: Duration = Duration::from_millis(2);
 /// NOTIFY payloads must stay under 8,000 bytes.
 const MAX_PAYLOAD: usize = 7_000;
-const ACCESS_POLL: Duration = Duration::from_millis(500);
 
 /// `<node id>|room,room,...` payloads, each under the size limit.
 pub fn payloads(node_id: Uuid, rooms: impl IntoIterator<Item = RoomId>) -> Vec<String> {
@@ -108,6 +108,8 @@ pub async fn run_notifier(hub: Arc<Hub>) {
 #[tracing::instrument(skip_all)]
 pub async fn run_listener(hub: Arc<Hub>, presence: Arc<Presence>) {
     let mut backoff = Duration::from_millis(100);
+    // The last access change acted on; `None` until the first connection.
+    let mut access_seen: Option<i64> = None;
     loop {
         let mut listener = match PgListener::connect_with(hub.db()).await {
             Ok(listener) => listener,
@@ -118,8 +120,14 @@ pub async fn run_listener(hub: Arc<Hub>, presence: Arc<Presence>) {
                 continue;
             }
         };
-        if let Err(error) = listener.listen_all([ROOMS_CHANNEL, PRESENCE_CHANNEL]).await {
+        let channels = [ROOMS_CHANNEL, PRESENCE_CHANNEL, access_changes::CHANNEL];
+        if let Err(error) = listener.listen_all(channels).await {
             tracing::warn!(?error, "LISTEN failed; retrying");
+            tokio::time::sleep(backoff).await;
+            continue;
+        }
+        if let Err(error) = catch_up_access(&hub, &mut access_seen).await {
+            tracing::warn!(?error, "cannot read the access changes; reconnecting");
             tokio::time::sleep(backoff).await;
             continue;
         }
@@ -129,6 +137,15 @@ pub async fn run_listener(hub: Arc<Hub>, presence: Arc<Presence>) {
         presence.resync();
         loop {
             match listener.try_recv().await {
+                Ok(Some(notification)) if notification.channel() == access_changes::CHANNEL => {
+                    match serde_json::from_str::<AccessChange>(notification.payload()) {
+                        Ok(change) => {
+                            access_seen = access_seen.max(Some(change.id));
+                            act_on(&hub, change);
+                        }
+                        Err(error) => tracing::warn!(?error, "unreadable access change"),
+                    }
+                }
                 Ok(Some(notification)) => {
                     let Some((node, rooms)) = parse_payload(notification.payload()) else {
                         continue;
@@ -151,68 +168,31 @@ pub async fn run_listener(hub: Arc<Hub>, presence: Arc<Presence>) {
     }
 }
 
-/// Acts, within about half a second, on access lost on any node: closes the sockets of
-/// revoked logins (logout), and ends the subscriptions of people removed from a conference
-/// to its rooms.
-#[tracing::instrument(skip_all)]
-pub async fn run_access_watcher(hub: Arc<Hub>) {
-    let mut since: Option<DateTime<Utc>> = None;
-    let mut tick = tokio::time::interval(ACCESS_POLL);
-    loop {
-        tick.tick().await;
-        let now = match sqlx::query_scalar!(r#"select now() as "now!""#)
-            .fetch_one(hub.db())
-            .await
-        {
-            Ok(now) => now,
-            Err(_) => continue,
-        };
-        let Some(from) = since else {
-            since = Some(now);
-            continue;
-        };
-        // The overlap covers transactions that committed late with an earlier timestamp.
-        let from = from - chrono::Duration::seconds(5);
-        if revoke_logins(&hub, from).await.is_ok() && end_memberships(&hub, from).await.is_ok() {
-            since = Some(now);
-        }
+/// Acts on one access change: a login that ended closes its sockets; a person's changed
+/// rights are re-checked on their connections; a room's, on its subscribers.
+fn act_on(hub: &Hub, change: AccessChange) {
+    if let Some(login_id) = change.login_id {
+        hub.connections.close_login(login_id, close::UNAUTHORIZED);
+    }
+    if let Some(user_id) = change.user_id {
+        let scope = change
+            .conference_id
+            .map_or(Recheck::All, Recheck::Conference);
+        hub.connections.recheck_person(user_id, scope);
+    } else if let Some(room) = change.room_id.and_then(|room| room.parse().ok()) {
+        hub.recheck_room(room);
     }
 }
 
-async fn revoke_logins(hub: &Hub, from: DateTime<Utc>) -> sqlx::Result<()> {
-    let revoked: HashSet<Uuid> = sqlx::query_scalar!(
-        "select distinct family_id from refresh_tokens where revoked_at > $1",
-        from
-    )
-    .fetch_all(hub.db())
-    .await?
-    .into_iter()
-    .collect();
-    if !revoked.is_empty() {
-        hub.connections
-            .close_sessions(&revoked, close::UNAUTHORIZED);
-    }
-    Ok(())
-}
-
-/// Removals are read from the audit log (`member.remove`, written with the removal); a
-/// person who is a member again, or a platform organiser, keeps their rooms.
-async fn end_memberships(hub: &Hub, from: DateTime<Utc>) -> sqlx::Result<()> {
-    let removed = sqlx::query!(
-        r#"select distinct a.conference_id as "conference_id!", u.id as user_id
-           from audit_log a
-           join users u on u.id = (a.details->>'user_id')::uuid
-           where a.action = 'member.remove' and a.created_at > $1
-             and not u.is_platform_organiser
-             and not exists (select 1 from conference_members m
-                             where m.conference_id = a.conference_id and m.user_id = u.id)"#,
-        from
-    )
-    .fetch_all(hub.db())
-    .await?;
-    for removal in removed {
-        hub.connections
-            .end_membership(removal.user_id, removal.conference_id);
+/// Reads the access changes after `*seen` (those announced while the listener was away).
+async fn catch_up_access(hub: &Hub, seen: &mut Option<i64>) -> AppResult<()> {
+    let Some(after) = *seen else {
+        *seen = Some(access_changes::latest(hub.db()).await?);
+        return Ok(());
+    };
+    for change in access_changes::since(hub.db(), after).await? {
+        *seen = Some(change.id);
+        act_on(hub, change);
     }
     Ok(())
 }
@@ -220,11 +200,14 @@ async fn end_memberships(hub: &Hub, from: DateTime<Utc>) -> sqlx::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::realtime::room::RoomKind;
 
     #[test]
     fn payloads_split_under_the_limit_and_parse_back() {
         let node = Uuid::new_v4();
-        let rooms: Vec<RoomId> = (0..400).map(|_| RoomId::Session(Uuid::new_v4())).collect();
+        let rooms: Vec<RoomId> = (0..400)
+            .map(|_| RoomId::new(RoomKind::new("session"), Uuid::new_v4()))
+            .collect();
         let payloads = payloads(node, rooms.iter().copied());
         assert!(payloads.len() > 1);
         assert!(payloads.iter().all(|payload| payload.len() <= MAX_PAYLOAD));

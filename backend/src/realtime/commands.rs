@@ -1,87 +1,50 @@
-//! Commands and snapshots: runs a client's command in its room — once, however often the
-//! client retries the same id — and builds the snapshot of a room's state.
+//! Commands and snapshots: runs a client's command in its room through the feature that
+//! owns it — once, however often the client retries the same id — and assembles a room's
+//! snapshot from the parts of the features that take part in it.
 
-use std::sync::Arc;
-
-use serde::de::DeserializeOwned;
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::{Map, Value};
 use sqlx::PgConnection;
+use ts_rs::TS;
 use uuid::Uuid;
 
-use super::hub::Hub;
+use super::feature::{to_json, CommandCtx, Features, Viewer};
 use super::log::EventTx;
-use super::presence::Presence;
-use super::room::{RoomAccess, RoomId};
-use super::{announcements, chat, notifications};
-use crate::error::{AppError, AppResult, Problem};
+use super::room::{RoomId, MODERATOR};
+use crate::error::{AppError, AppResult};
 
-/// Who runs a command, where, and with which rights.
-pub struct CommandCtx<'a> {
+/// The core's own command: who is in the room now (moderators).
+const PRESENCE_LIST: &str = "presence.list";
+
+/// The result of `presence.list`.
+#[derive(Debug, Serialize, TS)]
+pub struct PresentPeople {
+    pub count: usize,
+    pub people: Vec<PresentPerson>,
+}
+
+#[derive(Debug, Serialize, TS)]
+pub struct PresentPerson {
     pub user_id: Uuid,
-    pub user_name: &'a str,
-    pub room: RoomId,
-    pub access: RoomAccess,
-    pub hub: &'a Hub,
-    pub presence: &'a Arc<Presence>,
-}
-
-impl CommandCtx<'_> {
-    pub fn require_moderator(&self) -> AppResult<()> {
-        if self.access.moderator {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden("only moderators may do this"))
-        }
-    }
-
-    pub fn require_organiser(&self) -> AppResult<()> {
-        if self.access.organiser {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden("only organisers may do this"))
-        }
-    }
-}
-
-/// Longest chat message or announcement, in characters.
-pub const MAX_BODY_CHARS: usize = 2_000;
-
-/// A chat message or announcement body: trimmed, 1 to [`MAX_BODY_CHARS`] characters.
-pub fn message_body(body: &str) -> AppResult<String> {
-    let body = body.trim();
-    let chars = body.chars().count();
-    if chars == 0 || chars > MAX_BODY_CHARS {
-        let problem = if chars == 0 {
-            Problem::Required
-        } else {
-            Problem::TooLong {
-                max: MAX_BODY_CHARS,
-            }
-        };
-        return Err(AppError::field("body", problem));
-    }
-    Ok(body.to_owned())
-}
-
-/// A record as event data.
-pub fn event_data<T: serde::Serialize>(record: &T) -> AppResult<Value> {
-    serde_json::to_value(record).map_err(|error| AppError::Internal(error.into()))
-}
-
-/// Reads a command's `data`.
-pub fn parse<T: DeserializeOwned>(data: Value) -> AppResult<T> {
-    serde_json::from_value(data)
-        .map_err(|error| AppError::BadRequest(format!("invalid data: {error}")))
+    pub display_name: String,
 }
 
 /// Runs command `id`. A write command is recorded under the caller and its id, in the
 /// transaction that applies it: a retry finds the record and gets the original result.
 #[tracing::instrument(skip_all, fields(room = %ctx.room, name))]
-pub async fn execute(ctx: &CommandCtx<'_>, id: Uuid, name: &str, data: Value) -> AppResult<Value> {
-    match (ctx.room.has_chat(), name) {
-        (true, "chat.history") => return chat::history(ctx, data).await,
-        (_, "presence.list") => return presence_list(ctx).await,
-        _ => {}
+pub async fn execute(
+    features: &Features,
+    ctx: &CommandCtx<'_>,
+    id: Uuid,
+    name: &str,
+    data: Value,
+) -> AppResult<Value> {
+    if name == PRESENCE_LIST {
+        return presence_list(ctx).await;
+    }
+    let feature = features.for_command(ctx.room, name)?;
+    if feature.is_read_only(name) {
+        return feature.query(ctx, name, data).await;
     }
     let room = ctx.room.to_string();
     let mut etx = EventTx::begin(ctx.hub.db()).await?;
@@ -121,12 +84,7 @@ pub async fn execute(ctx: &CommandCtx<'_>, id: Uuid, name: &str, data: Value) ->
         }
         return Ok(stored.result);
     }
-    let result = match ctx.room {
-        RoomId::Session(_) | RoomId::Private(_) => chat::handle(ctx, &mut etx, name, data).await?,
-        RoomId::Conference(_) => announcements::handle(ctx, &mut etx, name, data).await?,
-        RoomId::User(_) => notifications::handle(ctx, &mut etx, name, data).await?,
-    }
-    .ok_or(AppError::NotFound("command"))?;
+    let result = feature.command(ctx, &mut etx, name, data).await?;
     sqlx::query!(
         "update commands set result = $3 where user_id = $1 and id = $2",
         ctx.user_id,
@@ -140,35 +98,36 @@ pub async fn execute(ctx: &CommandCtx<'_>, id: Uuid, name: &str, data: Value) ->
 }
 
 async fn presence_list(ctx: &CommandCtx<'_>) -> AppResult<Value> {
-    ctx.require_moderator()?;
-    let people: Vec<Value> = ctx
+    ctx.rights
+        .require(MODERATOR, "only moderators may see who is here")?;
+    let people: Vec<PresentPerson> = ctx
         .presence
         .list(ctx.room)
         .await?
         .into_iter()
-        .map(|(id, name)| json!({ "user_id": id, "display_name": name }))
+        .map(|(user_id, display_name)| PresentPerson {
+            user_id,
+            display_name,
+        })
         .collect();
-    Ok(json!({ "count": people.len(), "people": people }))
+    to_json(&PresentPeople {
+        count: people.len(),
+        people,
+    })
 }
 
-/// The state of `room` for a newcomer, read in the caller's (repeatable-read) transaction
-/// together with the head seq, so the two agree.
+/// The state of `room` for a newcomer, keyed by feature (`{"chat": {…}, "announcements":
+/// {…}}`), read in the caller's repeatable-read transaction together with the head seq.
 pub async fn snapshot(
+    features: &Features,
     db: &mut PgConnection,
     room: RoomId,
-    user_id: Uuid,
-    access: RoomAccess,
+    viewer: &Viewer<'_>,
 ) -> AppResult<Value> {
-    let name = room.to_string();
-    Ok(match room {
-        RoomId::Session(_) | RoomId::Private(_) => {
-            let mut state = chat::snapshot(&mut *db, &name, access.moderator).await?;
-            state["announcements"] = json!(announcements::current(db, room).await?);
-            state
-        }
-        RoomId::Conference(_) => {
-            json!({ "announcements": announcements::current(db, room).await? })
-        }
-        RoomId::User(_) => notifications::snapshot(db, user_id).await?,
-    })
+    let mut state = Map::new();
+    for feature in features.in_room(room) {
+        let part = feature.snapshot(&mut *db, room, viewer).await?;
+        state.insert(feature.name().to_owned(), part);
+    }
+    Ok(Value::Object(state))
 }

@@ -1,8 +1,8 @@
 //! The node's open connections, for acting on them from outside their socket: pinging
-//! them, closing the sockets of a login that ended, ending the subscriptions of someone
-//! removed from a conference.
+//! them, closing the sockets of a login that ended, re-checking the rights of someone whose
+//! access changed.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU16, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -11,6 +11,28 @@ use tokio::sync::{mpsc, Notify};
 use uuid::Uuid;
 
 use super::hub::{ConnId, Hub, Outgoing, Subscriber};
+use super::room::{Rights, RoomId};
+
+/// Which of a connection's rooms to re-check after an access change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recheck {
+    /// Every room of this conference.
+    Conference(Uuid),
+    /// This room.
+    Room(RoomId),
+    /// Every room.
+    All,
+}
+
+impl Recheck {
+    pub fn covers(self, room: RoomId, rights: &Rights) -> bool {
+        match self {
+            Recheck::Conference(id) => rights.conference_id == Some(id),
+            Recheck::Room(only) => only == room,
+            Recheck::All => true,
+        }
+    }
+}
 
 /// Tells a connection to close, with a code; the first code given wins. An atomic and one
 /// `Notify`, not a `watch` channel: that one is some 400 bytes more per connection.
@@ -47,7 +69,7 @@ impl Kick {
 }
 
 struct Open {
-    session_id: Uuid,
+    login_id: Uuid,
     user_id: Uuid,
     subscriber: Subscriber,
 }
@@ -73,11 +95,11 @@ impl Connections {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Registers a connection of `user_id`'s login `session_id`, whose socket loop reads
+    /// Registers a connection of `user_id`'s login `login_id`, whose socket loop reads
     /// `queue`. The subscriber's kick says when (and with which code) to close it.
     pub fn register(
         &self,
-        session_id: Uuid,
+        login_id: Uuid,
         user_id: Uuid,
         queue: mpsc::Sender<Outgoing>,
     ) -> (ConnId, Subscriber) {
@@ -89,7 +111,7 @@ impl Connections {
         self.lock().insert(
             id,
             Open {
-                session_id,
+                login_id,
                 user_id,
                 subscriber: subscriber.clone(),
             },
@@ -113,21 +135,20 @@ impl Connections {
         }
     }
 
-    /// Closes every connection of the given logins.
-    pub fn close_sessions(&self, sessions: &HashSet<Uuid>, code: u16) {
+    /// Closes every connection of `login_id`.
+    pub fn close_login(&self, login_id: Uuid, code: u16) {
         for open in self.lock().values() {
-            if sessions.contains(&open.session_id) {
+            if open.login_id == login_id {
                 open.subscriber.kick.close_with(code);
             }
         }
     }
 
-    /// Ends `user_id`'s subscriptions to the rooms of `conference_id`, on every connection.
-    pub fn end_membership(&self, user_id: Uuid, conference_id: Uuid) {
+    /// Re-checks `user_id`'s rights in the rooms `scope` names, on every connection.
+    pub fn recheck_person(&self, user_id: Uuid, scope: Recheck) {
         for open in self.lock().values().filter(|open| open.user_id == user_id) {
-            // A connection too busy to take it is cut; it cannot subscribe to those rooms again.
-            open.subscriber
-                .offer(Outgoing::Removed(Box::new(conference_id)));
+            // A connection too busy to take it is cut: it re-enters its rooms when it is back.
+            open.subscriber.offer(Outgoing::Recheck(Box::new(scope)));
         }
     }
 }

@@ -11,7 +11,7 @@ use sqlx::PgPool;
 use tokio::sync::{mpsc, Notify};
 use uuid::Uuid;
 
-use super::connections::{Connections, Kick};
+use super::connections::{Connections, Kick, Recheck};
 use super::log::LoggedEvent;
 use super::protocol::{close, ServerMsg};
 use super::pump::{run_pump, PumpMsg};
@@ -38,8 +38,8 @@ pub enum Outgoing {
     Ephemeral(Arc<Utf8Bytes>),
     /// Time to ping the client (and to check that it still answers).
     Ping,
-    /// The user was removed from this conference: end the subscriptions to its rooms.
-    Removed(Box<Uuid>),
+    /// Someone's access changed: re-check the rights in these rooms.
+    Recheck(Box<Recheck>),
 }
 
 /// The handle the hub keeps for one subscribed connection.
@@ -185,6 +185,15 @@ impl Hub {
     /// Re-read every local room from the log (after the listener reconnected).
     pub fn resync(&self) {
         let _ = self.pump.send(PumpMsg::ResyncAll);
+    }
+
+    /// Re-checks the rights of every local subscriber of `room`.
+    pub fn recheck_room(&self, room: RoomId) {
+        if let Some(entry) = self.rooms().get(&room) {
+            for subscriber in entry.subscribers.values() {
+                subscriber.offer(Outgoing::Recheck(Box::new(Recheck::Room(room))));
+            }
+        }
     }
 
     /// Local rooms (with at least one subscriber).

@@ -2,13 +2,14 @@
 //! transaction that makes the change, publishing after commit, and reading it back for
 //! replay and cross-node forwarding.
 
+use serde::Serialize;
 use serde_json::Value;
 use sqlx::{PgConnection, PgExecutor, PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
 use super::hub::Hub;
 use super::room::RoomId;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 
 /// One event written to the log.
 #[derive(Debug, Clone)]
@@ -39,8 +40,24 @@ impl EventTx {
         &mut self.tx
     }
 
-    /// Appends an event to `room` and returns its seq. Bumping `rooms.last_seq` locks the
-    /// room's row until commit, so seqs are gapless and follow commit order.
+    /// Appends `event` to `room` and returns its seq. Events are a feature's enum, tagged
+    /// adjacently (`#[serde(tag = "name", content = "data")]`): the tag is the event's name.
+    pub async fn emit<E: Serialize>(&mut self, room: RoomId, event: &E) -> AppResult<i64> {
+        let not_tagged = || AppError::Internal(anyhow::anyhow!("events are tagged enums"));
+        let Value::Object(mut tagged) =
+            serde_json::to_value(event).map_err(|error| AppError::Internal(error.into()))?
+        else {
+            return Err(not_tagged());
+        };
+        let Some(Value::String(name)) = tagged.remove("name") else {
+            return Err(not_tagged());
+        };
+        let data = tagged.remove("data").unwrap_or(Value::Null);
+        self.append(room, &name, data).await
+    }
+
+    /// Bumping `rooms.last_seq` locks the room's row until commit, so seqs are gapless and
+    /// follow commit order.
     pub async fn append(&mut self, room: RoomId, name: &str, data: Value) -> AppResult<i64> {
         let seq = sqlx::query_scalar!(
             r#"with head as (
@@ -189,7 +206,7 @@ pub async fn prune(db: &PgPool) -> sqlx::Result<(u64, u64)> {
         "delete from room_events e using rooms r
          where e.room_id = r.id and e.seq <= r.last_seq - $1
            and e.created_at < now() - make_interval(secs => $2)",
-        super::worker::REPLAY_LIMIT,
+        super::jobs::REPLAY_LIMIT,
         RETENTION_SECS
     )
     .execute(db)

@@ -1,24 +1,23 @@
-//! Real time: the `/ws` gateway, the typed protocol, rooms and their rights, the durable
-//! per-room event log with resume, the node's hub and the PostgreSQL bus between nodes,
-//! and the live features on top (chat, presence, announcements, notifications).
-//! The protocol is documented in `docs/realtime.md`.
+//! The real-time core: the `/ws` gateway, the typed protocol, rooms and rights, the durable
+//! per-room event log with resume, presence, the node's hub and the PostgreSQL bus between
+//! nodes. Live features (chat, announcements, notifications, …) live in their own folders
+//! and plug in through `feature.rs`; the core imports none of them. The protocol is
+//! documented in `docs/realtime.md`.
 
-pub mod announcements;
 pub mod bus;
-pub mod chat;
 pub mod commands;
 pub mod connections;
 mod errors;
+pub mod feature;
 pub mod gateway;
 pub mod hub;
+mod jobs;
 pub mod log;
-pub mod notifications;
 pub mod presence;
 pub mod protocol;
 mod pump;
 pub mod room;
 mod socket;
-mod worker;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,6 +28,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::state::{AppState, Settings};
+use feature::Features;
 use hub::Hub;
 use presence::Presence;
 
@@ -37,6 +37,7 @@ use presence::Presence;
 pub struct Realtime {
     pub hub: Arc<Hub>,
     pub presence: Arc<Presence>,
+    pub features: Arc<Features>,
     pub heartbeat: Heartbeat,
     origins: Arc<Vec<String>>,
 }
@@ -65,14 +66,13 @@ impl Default for Heartbeat {
 }
 
 impl Realtime {
-    /// Starts the hub, presence, the notifier, the listener, the access watcher, the pinger
-    /// and the log pruner. The allowed origin is the one of `settings.public_url`.
-    pub fn start(db: PgPool, settings: &Settings) -> Self {
+    /// Starts the hub, presence, the notifier, the listener, the pinger and the log pruner,
+    /// serving `features`. The allowed origin is the one of `settings.public_url`.
+    pub fn start(db: PgPool, settings: &Settings, features: Features) -> Self {
         let hub = Hub::start(db.clone());
         let presence = Presence::start(Arc::clone(&hub));
         tokio::spawn(bus::run_notifier(Arc::clone(&hub)));
         tokio::spawn(bus::run_listener(Arc::clone(&hub), Arc::clone(&presence)));
-        tokio::spawn(bus::run_access_watcher(Arc::clone(&hub)));
         tokio::spawn(connections::run_pinger(
             Arc::clone(&hub),
             settings.heartbeat.ping_every,
@@ -81,6 +81,7 @@ impl Realtime {
         Realtime {
             hub,
             presence,
+            features: Arc::new(features),
             heartbeat: settings.heartbeat,
             origins: Arc::new(
                 gateway::origin_of(&settings.public_url)

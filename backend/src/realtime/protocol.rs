@@ -7,6 +7,7 @@ use serde_json::Value;
 use ts_rs::TS;
 use uuid::Uuid;
 
+use super::commands::{PresentPeople, PresentPerson};
 use crate::error::FieldError;
 
 /// A message from the client (a JSON text frame).
@@ -84,12 +85,14 @@ pub enum ServerMsg {
         state: Value,
     },
     /// The subscription is live. `recovered`: the missed events were replayed (true) or a
-    /// snapshot replaced them (false).
+    /// snapshot replaced them (false). `roles`: the caller's rights in the room (e.g.
+    /// `moderator`, `organiser`); sent again with a new snapshot when they change.
     Subscribed {
         room: String,
         epoch: Uuid,
         seq: i64,
         recovered: bool,
+        roles: Vec<String>,
     },
     Unsubscribed {
         room: String,
@@ -156,6 +159,8 @@ pub fn typescript() -> String {
         ClientMsg::decl(&cfg),
         ServerMsg::decl(&cfg),
         ErrorCode::decl(&cfg),
+        PresentPeople::decl(&cfg),
+        PresentPerson::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from backend/src/realtime/protocol.rs by ts-rs. Do not edit.\n\

@@ -4,9 +4,10 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use sqlx::PgPool;
+use viaduc::notifications::{notify, USER_ROOM};
+use viaduc::private_rooms;
 use viaduc::realtime::log::EventTx;
-use viaduc::realtime::notifications::notify;
-use viaduc::realtime::room::{create_private_room, RoomId};
+use viaduc::realtime::room::RoomId;
 
 use crate::helpers::*;
 
@@ -20,7 +21,7 @@ async fn attendees_cannot_enter_invite_only_private_or_other_peoples_rooms(db: P
     let (mod_id, mod_token) = member_user(&app, conference, "Mo", "moderator").await;
     let pair = {
         let mut tx = db.begin().await.unwrap();
-        let room = create_private_room(&mut tx, conference, "networking", &[bo, mod_id])
+        let room = private_rooms::create(&mut tx, conference, "networking", &[bo, mod_id])
             .await
             .unwrap();
         tx.commit().await.unwrap();
@@ -144,10 +145,10 @@ async fn moderators_hide_mute_and_slow_down_while_attendees_cannot(db: PgPool) {
     // A moderator arriving later sees whom to unmute; attendees do not see the list.
     let mut late_mo = Client::connect(&app, &mo_token).await;
     let state = snapshot_state(late_mo.subscribe(&room, None).await);
-    assert_eq!(state["muted"], json!([ana]));
+    assert_eq!(state["chat"]["muted"], json!([ana]));
     let mut late_ana = Client::connect(&app, &ana_token).await;
     let state = snapshot_state(late_ana.subscribe(&room, None).await);
-    assert_eq!(state.get("muted"), None);
+    assert_eq!(state["chat"].get("muted"), None);
     mo_client
         .command(&room, "chat.unmute", json!({"user_id": ana}))
         .await;
@@ -257,7 +258,7 @@ async fn announcements_reach_everyone_and_late_joiners_see_them(db: PgPool) {
     let mut late = Client::connect(&app, &ana_token).await;
     let snapshot = late.subscribe(&room, None).await;
     assert_eq!(
-        snapshot[0]["state"]["announcements"][0]["body"],
+        snapshot[0]["state"]["announcement"]["current"][0]["body"],
         "Plenary starts in 5 minutes"
     );
 }
@@ -269,7 +270,7 @@ async fn notifications_arrive_in_the_personal_room_with_an_unread_count(db: PgPo
     let mut client = Client::connect(&app, &token).await;
     let room = format!("user:{ana}");
     let snapshot = client.subscribe(&room, None).await;
-    assert_eq!(snapshot[0]["state"]["unread"], 0);
+    assert_eq!(snapshot[0]["state"]["notification"]["unread"], 0);
     let mut etx = EventTx::begin(&db).await.unwrap();
     let id = notify(&mut etx, ana, "meeting.requested", json!({"from": "Bo"}))
         .await
@@ -290,7 +291,7 @@ async fn notifications_arrive_in_the_personal_room_with_an_unread_count(db: PgPo
 async fn a_stalled_client_is_cut_while_the_others_keep_receiving(db: PgPool) {
     let app = spawn(db.clone()).await;
     let (ana, ana_token) = user(&app, "Ana").await;
-    let room = RoomId::User(ana);
+    let room = RoomId::new(USER_ROOM, ana);
     let mut stalled = Client::connect(&app, &ana_token).await;
     stalled.subscribe(&room.to_string(), None).await;
     let mut healthy = Client::connect(&app, &ana_token).await;

@@ -11,6 +11,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use uuid::Uuid;
+use viaduc::realtime::feature::Features;
 use viaduc::realtime::Heartbeat;
 use viaduc::{AppState, Settings};
 
@@ -32,6 +33,11 @@ pub async fn spawn(db: PgPool) -> TestApp {
 
 /// Starts a node that pings and times out idle sockets as `heartbeat` says.
 pub async fn spawn_with_heartbeat(db: PgPool, heartbeat: Heartbeat) -> TestApp {
+    spawn_node(db, heartbeat, viaduc::state::live_features()).await
+}
+
+/// Starts a node serving `features`.
+pub async fn spawn_node(db: PgPool, heartbeat: Heartbeat, features: Features) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let settings = Settings {
@@ -40,7 +46,8 @@ pub async fn spawn_with_heartbeat(db: PgPool, heartbeat: Heartbeat) -> TestApp {
         trust_proxy: false,
         heartbeat,
     };
-    let state = AppState::new(db, b"a test secret that is long enough!!", settings);
+    let secret = b"a test secret that is long enough!!";
+    let state = AppState::with_features(db, secret, settings, features);
     let app = viaduc::app(state.clone());
     tokio::spawn(async move {
         axum::serve(

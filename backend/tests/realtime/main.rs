@@ -11,4 +11,6 @@ mod helpers;
 mod membership;
 mod nodes;
 mod outages;
+mod plug_in;
 mod resume;
+mod rights;

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 use sqlx::PgPool;
-use viaduc::realtime::room::create_private_room;
+use viaduc::private_rooms;
 
 use crate::helpers::*;
 
@@ -21,7 +21,7 @@ async fn a_removed_member_loses_the_conference_rooms_on_every_node_within_a_seco
     let (bo, bo_token) = member_user(&first, conference, "Bo", "attendee").await;
     let pair = {
         let mut tx = db.begin().await.unwrap();
-        let room = create_private_room(&mut tx, conference, "networking", &[ana, bo])
+        let room = private_rooms::create(&mut tx, conference, "networking", &[ana, bo])
             .await
             .unwrap();
         tx.commit().await.unwrap();

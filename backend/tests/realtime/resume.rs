@@ -153,7 +153,7 @@ async fn too_far_behind_or_another_epoch_gets_a_snapshot(db: PgPool) {
     let answer = late.recv_until("subscribed").await;
     assert_eq!(answer[0]["type"], "snapshot");
     assert_eq!(answer[0]["seq"], 1);
-    assert_eq!(answer[0]["state"]["messages"][0]["body"], "hello");
+    assert_eq!(answer[0]["state"]["chat"]["messages"][0]["body"], "hello");
     assert_eq!(answer.last().unwrap()["recovered"], false);
 }
 

@@ -28,8 +28,9 @@ export interface RoomHandlers {
   event?(name: string, data: unknown): void;
   /** People present now (ephemeral, the latest wins). */
   presence?(count: number): void;
-  /** The subscription is live (after a snapshot or a replay). */
-  subscribed?(recovered: boolean): void;
+  /** The subscription is live (after a snapshot or a replay), with the caller's roles in
+   * the room (e.g. `moderator`, `organiser`); called again when they change. */
+  subscribed?(recovered: boolean, roles: string[]): void;
   /** The room refused us (e.g. `not_found`) or another room-level error. */
   error?(error: RealtimeError): void;
 }
@@ -157,6 +158,11 @@ export class Realtime {
       this.#pending.set(id, p);
       if (this.#rooms.get(room)?.live) this.#sendCommand(p);
     });
+  }
+
+  /** Sends a feature's typed command (e.g. a `ChatCommand`); see [`command`]. */
+  send(room: string, command: { name: string; data: unknown }): Promise<unknown> {
+    return this.command(room, command.name, command.data);
   }
 
   /** Opens the socket if it is not open or opening (also cancels a scheduled reconnect). */
@@ -307,7 +313,7 @@ export class Realtime {
           return;
         }
         room.live = true;
-        for (const h of room.listeners) h.subscribed?.(msg.recovered);
+        for (const h of room.listeners) h.subscribed?.(msg.recovered, msg.roles);
         for (const p of this.#pending.values()) if (p.room === msg.room) this.#sendCommand(p);
         return;
       }

@@ -6,33 +6,34 @@ const msg = (id: string, body = id): ChatMessage => ({ id, author_id: 'u', autho
 
 describe('chat state', () => {
   it('keeps the muted list a moderator gets in the snapshot', () => {
-    expect(fromSnapshot({ messages: [], muted: ['u1', 'u2'] }).muted).toEqual(['u1', 'u2']);
-    expect(fromSnapshot({ messages: [] }).muted).toEqual([]);
+    expect(fromSnapshot({ messages: [], slow_mode_secs: 0, muted: ['u1', 'u2'] }).muted).toEqual(['u1', 'u2']);
+    expect(fromSnapshot({ messages: [], slow_mode_secs: 0 }).muted).toEqual([]);
+    expect(fromSnapshot(undefined).messages).toEqual([]);
   });
 
   it('starts from the snapshot and applies events', () => {
     let s = fromSnapshot({ messages: [msg('a')], slow_mode_secs: 0 });
-    s = applyEvent(s, 'chat.sent', msg('b'), false);
-    s = applyEvent(s, 'chat.sent', msg('b'), false);
+    s = applyEvent(s, { name: 'chat.sent', data: msg('b') }, false);
+    s = applyEvent(s, { name: 'chat.sent', data: msg('b') }, false);
     expect(s.messages.map((m) => m.id)).toEqual(['a', 'b']);
-    s = applyEvent(s, 'chat.deleted', { id: 'a' }, false);
+    s = applyEvent(s, { name: 'chat.deleted', data: { id: 'a' } }, false);
     expect(s.messages.map((m) => m.id)).toEqual(['b']);
-    s = applyEvent(s, 'chat.slow_mode', { seconds: 30 }, false);
+    s = applyEvent(s, { name: 'chat.slow_mode', data: { seconds: 30 } }, false);
     expect(s.slowModeSecs).toBe(30);
-    s = applyEvent(s, 'chat.muted', { user_id: 'x', until: null }, false);
+    s = applyEvent(s, { name: 'chat.muted', data: { user_id: 'x', until: '2026-01-02T00:00:00Z' } }, false);
     expect(s.muted).toEqual(['x']);
-    s = applyEvent(s, 'chat.unmuted', { user_id: 'x' }, false);
+    s = applyEvent(s, { name: 'chat.unmuted', data: { user_id: 'x' } }, false);
     expect(s.muted).toEqual([]);
   });
 
   it('keeps hidden messages for moderators only', () => {
-    const s = fromSnapshot({ messages: [msg('a')] });
-    expect(applyEvent(s, 'chat.hidden', { id: 'a' }, true).messages[0]!.hidden).toBe(true);
-    expect(applyEvent(s, 'chat.hidden', { id: 'a' }, false).messages).toEqual([]);
+    const s = fromSnapshot({ messages: [msg('a')], slow_mode_secs: 0 });
+    expect(applyEvent(s, { name: 'chat.hidden', data: { id: 'a' } }, true).messages[0]!.hidden).toBe(true);
+    expect(applyEvent(s, { name: 'chat.hidden', data: { id: 'a' } }, false).messages).toEqual([]);
   });
 
   it('prepends history pages given newest first', () => {
-    const s = prependHistory(fromSnapshot({ messages: [msg('c')] }), { messages: [msg('c'), msg('b'), msg('a')], more: false });
+    const s = prependHistory(fromSnapshot({ messages: [msg('c')], slow_mode_secs: 0 }), { messages: [msg('c'), msg('b'), msg('a')], more: false });
     expect(s.messages.map((m) => m.id)).toEqual(['a', 'b', 'c']);
     expect(s.more).toBe(false);
   });

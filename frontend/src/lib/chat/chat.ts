@@ -1,18 +1,11 @@
 /** Chat room state, text handling and error wording, kept pure so it can be unit-tested. */
 import type { Translate } from '../errors';
 import type { ErrorCode } from '../realtime/protocol';
+import type { ChatEvent, ChatMessage, ChatSnapshot, HistoryPage } from './live';
 
 export const MAX_CHARS = 2000;
 
-export interface ChatMessage {
-  id: string;
-  author_id: string;
-  author_name: string;
-  body: string;
-  hidden: boolean;
-  /** RFC 3339 */
-  at: string;
-}
+export type { ChatMessage } from './live';
 
 export interface ChatState {
   /** Oldest first. */
@@ -24,46 +17,42 @@ export interface ChatState {
   more: boolean;
 }
 
-/** The snapshot holds the latest page (oldest first), the slow mode and, for moderators,
- * who is muted. */
-export function fromSnapshot(state: unknown, pageSize = 50): ChatState {
-  const s = (state ?? {}) as { messages?: ChatMessage[]; slow_mode_secs?: number; muted?: string[] };
-  const messages = Array.isArray(s.messages) ? s.messages : [];
-  const muted = Array.isArray(s.muted) ? s.muted : [];
-  return { messages, slowModeSecs: s.slow_mode_secs ?? 0, muted, more: messages.length >= pageSize };
+/** Chat's part of the room snapshot (absent in a room without chat). */
+export function fromSnapshot(part: ChatSnapshot | undefined, pageSize = 50): ChatState {
+  const messages = part?.messages ?? [];
+  return { messages, slowModeSecs: part?.slow_mode_secs ?? 0, muted: part?.muted ?? [], more: messages.length >= pageSize };
 }
 
 /** Applies one chat event. Moderators keep hidden messages (marked), others drop them. */
-export function applyEvent(state: ChatState, name: string, data: unknown, moderator: boolean): ChatState {
-  const d = (data ?? {}) as Record<string, unknown>;
-  switch (name) {
+export function applyEvent(state: ChatState, event: ChatEvent, moderator: boolean): ChatState {
+  switch (event.name) {
     case 'chat.sent': {
-      const m = data as ChatMessage;
+      const m = event.data;
       if (state.messages.some((x) => x.id === m.id)) return state;
       return { ...state, messages: [...state.messages, m] };
     }
     case 'chat.deleted':
-      return { ...state, messages: state.messages.filter((m) => m.id !== d.id) };
+      return { ...state, messages: state.messages.filter((m) => m.id !== event.data.id) };
     case 'chat.hidden':
       return {
         ...state,
         messages: moderator
-          ? state.messages.map((m) => (m.id === d.id ? { ...m, hidden: true } : m))
-          : state.messages.filter((m) => m.id !== d.id),
+          ? state.messages.map((m) => (m.id === event.data.id ? { ...m, hidden: true } : m))
+          : state.messages.filter((m) => m.id !== event.data.id),
       };
     case 'chat.slow_mode':
-      return { ...state, slowModeSecs: Number(d.seconds) || 0 };
-    case 'chat.muted':
-      return state.muted.includes(String(d.user_id)) ? state : { ...state, muted: [...state.muted, String(d.user_id)] };
+      return { ...state, slowModeSecs: event.data.seconds };
+    case 'chat.muted': {
+      const who = event.data.user_id;
+      return state.muted.includes(who) ? state : { ...state, muted: [...state.muted, who] };
+    }
     case 'chat.unmuted':
-      return { ...state, muted: state.muted.filter((u) => u !== d.user_id) };
-    default:
-      return state;
+      return { ...state, muted: state.muted.filter((u) => u !== event.data.user_id) };
   }
 }
 
 /** Older messages from `chat.history` (newest first) go in front, without duplicates. */
-export function prependHistory(state: ChatState, page: { messages: ChatMessage[]; more: boolean }): ChatState {
+export function prependHistory(state: ChatState, page: HistoryPage): ChatState {
   const known = new Set(state.messages.map((m) => m.id));
   const older = [...page.messages].reverse().filter((m) => !known.has(m.id));
   return { ...state, messages: [...older, ...state.messages], more: page.more };
