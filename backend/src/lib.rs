@@ -49,8 +49,7 @@ pub fn app(state: AppState) -> Router {
 /// [`app`] serving the frontend's files from `F` instead of the built `frontend/dist`: the
 /// tests of static serving use a fixture of their own, whether or not the frontend is built.
 pub fn app_with_frontend<F: RustEmbed + 'static>(state: AppState) -> Router {
-    let (api_routes, mut api_doc) = api_router().split_for_parts();
-    http::openapi::add_implied_responses(&mut api_doc);
+    let (api_routes, api_doc) = api_routes_and_doc();
     let api_doc = Arc::new(api_doc);
     api_routes
         .route(
@@ -73,6 +72,14 @@ pub fn app_with_frontend<F: RustEmbed + 'static>(state: AppState) -> Router {
             }),
         )
         .with_state(state)
+}
+
+/// The API routes and their finished OpenAPI document, with the error answers each route's
+/// shape implies (see [`http::openapi::add_implied_responses`]).
+pub fn api_routes_and_doc() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (routes, mut doc) = api_router().split_for_parts();
+    http::openapi::add_implied_responses(&mut doc);
+    (routes, doc)
 }
 
 /// Every documented route, with its OpenAPI description.

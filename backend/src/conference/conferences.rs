@@ -49,6 +49,8 @@ pub struct Conference {
     #[serde(flatten)]
     pub summary: ConferenceSummary,
     pub description: LocalizedText,
+    /// `null` when the caller is not a member.
+    #[schema(required = true)]
     pub my_role: Option<ConferenceRole>,
 }
 

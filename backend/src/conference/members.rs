@@ -29,6 +29,7 @@ pub struct Member {
     pub email: String,
     pub role: ConferenceRole,
     pub organisation: String,
+    #[schema(required = true)]
     pub country: Option<String>,
 }
 

@@ -72,7 +72,7 @@ pub fn sees_session(
 pub struct Venue {
     #[schema(max_length = 100, example = "Lyon")]
     pub city: String,
-    #[serde(default)]
+    /// Blank for none.
     #[schema(max_length = 300, example = "Techtera, 91 rue Saint-Maurice")]
     pub address: String,
 }
@@ -93,11 +93,16 @@ pub struct Session {
     pub description: LocalizedText,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
+    /// `null` for no limit.
+    #[schema(required = true)]
     pub capacity: Option<i32>,
     /// Spoken languages.
     pub languages: Vec<String>,
+    #[schema(required = true)]
     pub stream_url: Option<String>,
     pub visibility: Visibility,
+    /// `null` for an online-only session.
+    #[schema(required = true)]
     pub venue: Option<Venue>,
     pub people: Vec<SessionPerson>,
     /// Whether the caller has it in their personal schedule.

@@ -153,3 +153,36 @@ fn error_response(description: &str) -> RefOr<Response> {
         .build()
         .into()
 }
+
+/// The finished document as committed in `frontend/src/lib/api/openapi.json`: pretty-printed
+/// with every object's keys sorted, so a change to a route shows as a small diff.
+pub fn committed_json() -> String {
+    let (_, doc) = crate::api_routes_and_doc();
+    let mut value = serde_json::to_value(doc).expect("the OpenAPI document is JSON");
+    value.sort_all_objects();
+    let mut text = serde_json::to_string_pretty(&value).expect("a JSON value prints");
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    /// The frontend's REST types are generated from this file (`npm run gen:api`).
+    #[test]
+    fn openapi_json_is_up_to_date() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../frontend/src/lib/api/openapi.json"
+        );
+        let generated = super::committed_json();
+        if std::env::var_os("UPDATE_OPENAPI").is_some() {
+            std::fs::write(path, &generated).expect("frontend/src/lib/api/ is writable");
+        }
+        let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            on_disk == generated,
+            "{path} is stale; run: UPDATE_OPENAPI=1 cargo test -p viaduc openapi_json \
+             && (cd frontend && npm run gen:api)"
+        );
+    }
+}

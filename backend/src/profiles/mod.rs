@@ -44,7 +44,9 @@ pub struct Profile {
     #[schema(max_length = 200)]
     pub cluster: String,
     /// ISO 3166-1 alpha-2, e.g. `BE` (case and surrounding spaces are ignored); blank or
-    /// null for none.
+    /// null for none. Always present, as the other fields: a PUT replaces the whole profile.
+    #[serde(deserialize_with = "Option::deserialize")]
+    #[schema(required = true)]
     pub country: Option<String>,
     /// Sector codes from `GET /api/sectors`.
     #[schema(max_items = 10)]

@@ -107,6 +107,23 @@ async fn session_validation_errors(db: PgPool) {
         .as_str()
         .unwrap()
         .starts_with("unknown variant `karaoke`"));
+    // A venue carries its address, blank for none, as the server sends it back.
+    let no_address = organiser
+        .post(
+            "/api/conferences/ecc/sessions",
+            with("venue", json!({"city": "Lille"})),
+        )
+        .await;
+    assert_eq!(no_address.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let venue = &no_address.body["error"]["fields"][0];
+    assert_eq!(
+        (&venue["field"], &venue["code"]),
+        (&json!("venue"), &json!("invalid"))
+    );
+    assert!(venue["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("missing field `address`"));
 
     let oversize = organiser
         .post(

@@ -83,6 +83,16 @@ async fn profile_validation(db: PgPool) {
             reply.text
         );
     }
+    // A PUT replaces the whole profile: `country` is sent too, `null` for none.
+    let mut without_country = base.clone();
+    without_country.as_object_mut().unwrap().remove("country");
+    let reply = anna.put("/api/me/profile", without_country).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply.body["error"]["code"], "validation");
+    assert!(reply.body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("missing field `country`"));
     // Nothing was half-written by the refused updates.
     assert_eq!(anna.get("/api/me/profile").await.body["sectors"], json!([]));
 }

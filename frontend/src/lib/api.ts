@@ -9,134 +9,61 @@
  * is called (the app sends the user to login).
  */
 import type { ErrorBody, FieldError } from './api/errors';
+import type { components, operations } from './api/schema';
 
 export type { ErrorCode, FieldCode, FieldError, FieldParams } from './api/errors';
 
+// Every wire type is the server's word: its OpenAPI document, committed as `./api/openapi.json`
+// and turned into `./api/schema.d.ts`. Neither is edited by hand; after a backend change run
+// `UPDATE_OPENAPI=1 cargo test -p viaduc openapi_json` and then `npm run gen:api` (tests on
+// both sides fail while either is stale).
+type Schemas = components['schemas'];
+
 /** Language code (ISO 639-1) → text in that language. */
-export type LocalizedText = Record<string, string>;
+export type LocalizedText = Schemas['LocalizedText'];
 
-export type ConferenceRole = 'attendee' | 'speaker' | 'moderator' | 'organiser';
-export type SessionKind = 'plenary' | 'panel' | 'working_group' | 'networking' | 'award' | 'social';
-export type Visibility = 'public' | 'invite_only';
-export type SessionRole = 'moderator' | 'speaker' | 'facilitator' | 'guest';
+export type ConferenceRole = Schemas['ConferenceRole'];
+export type SessionKind = Schemas['SessionKind'];
+export type Visibility = Schemas['Visibility'];
+export type SessionRole = Schemas['SessionRole'];
 
-export const SESSION_KINDS: readonly SessionKind[] = [
-  'plenary',
-  'panel',
-  'working_group',
-  'networking',
-  'award',
-  'social',
-];
-export const SESSION_ROLES: readonly SessionRole[] = ['moderator', 'speaker', 'facilitator', 'guest'];
-export const CONFERENCE_ROLES: readonly ConferenceRole[] = ['attendee', 'speaker', 'moderator', 'organiser'];
-
-export interface Membership {
-  conference_id: string;
-  conference_slug: string;
-  role: ConferenceRole;
+/** Every value of a union of strings, in the order given; the compiler refuses a missing or unknown one. */
+function allOf<T extends string>(values: Record<T, true>): readonly T[] {
+  return Object.keys(values) as T[];
 }
 
-export interface Me {
-  id: string;
-  email: string;
-  display_name: string;
-  is_platform_organiser: boolean;
-  memberships: Membership[];
-}
+export const SESSION_KINDS = allOf<SessionKind>({
+  plenary: true,
+  panel: true,
+  working_group: true,
+  networking: true,
+  award: true,
+  social: true,
+});
+export const SESSION_ROLES = allOf<SessionRole>({ moderator: true, speaker: true, facilitator: true, guest: true });
+export const CONFERENCE_ROLES = allOf<ConferenceRole>({ attendee: true, speaker: true, moderator: true, organiser: true });
 
+export type Membership = Schemas['Membership'];
+export type Me = Schemas['Me'];
 /** `GET /api/auth/session`: the logged-in account, or `null` for a visitor. */
-export interface SessionInfo {
-  user: Me | null;
-}
+export type SessionInfo = Schemas['SessionInfo'];
+export type Profile = Schemas['Profile'];
+export type Sector = Schemas['Sector'];
+/** Dates are `YYYY-MM-DD`; `time_zone` is an IANA zone, e.g. `Europe/Brussels`. */
+export type ConferenceSummary = Schemas['ConferenceSummary'];
+export type Conference = Schemas['Conference'];
+export type ConferenceInput = Schemas['ConferenceInput'];
+export type Member = Schemas['Member'];
+export type Venue = Schemas['Venue'];
+export type SessionPerson = Schemas['SessionPerson'];
+/** `starts_at` and `ends_at` are RFC 3339, UTC. */
+export type Session = Schemas['Session'];
+export type SessionInput = Schemas['SessionInput'];
+export type PersonAssignment = Schemas['PersonAssignment'];
 
-export interface Profile {
-  organisation: string;
-  cluster: string;
-  country: string | null;
-  sectors: string[];
-  languages: string[];
-  offers: string;
-  seeks: string;
-  bio: string;
-}
-
-export interface Sector {
-  code: string;
-  name: LocalizedText;
-}
-
-export interface ConferenceSummary {
-  id: string;
-  slug: string;
-  title: LocalizedText;
-  /** `YYYY-MM-DD` */
-  starts_on: string;
-  /** `YYYY-MM-DD` */
-  ends_on: string;
-  /** IANA time zone, e.g. `Europe/Brussels`. */
-  time_zone: string;
-  languages: string[];
-}
-
-export interface Conference extends ConferenceSummary {
-  description: LocalizedText;
-  my_role: ConferenceRole | null;
-}
-
-export interface ConferenceInput {
-  title: LocalizedText;
-  description: LocalizedText;
-  starts_on: string;
-  ends_on: string;
-  time_zone: string;
-  languages: string[];
-}
-
-export interface Member {
-  user_id: string;
-  display_name: string;
-  email: string;
-  role: ConferenceRole;
-  organisation: string;
-  country: string | null;
-}
-
-export interface Venue {
-  city: string;
-  address: string;
-}
-
-export interface SessionPerson {
-  user_id: string;
-  display_name: string;
-  role: SessionRole;
-}
-
-export interface Session {
-  id: string;
-  kind: SessionKind;
-  title: LocalizedText;
-  description: LocalizedText;
-  /** RFC 3339, UTC. */
-  starts_at: string;
-  /** RFC 3339, UTC. */
-  ends_at: string;
-  capacity: number | null;
-  languages: string[];
-  stream_url: string | null;
-  visibility: Visibility;
-  venue: Venue | null;
-  people: SessionPerson[];
-  bookmarked: boolean;
-}
-
-export type SessionInput = Omit<Session, 'id' | 'people' | 'bookmarked'>;
-
-export interface SessionFilter {
-  kind?: SessionKind | '';
-  language?: string;
-}
+type SessionQuery = NonNullable<operations['list_sessions']['parameters']['query']>;
+/** The agenda's filter: an empty value (the "all" choice of a select) filters nothing. */
+export type SessionFilter = { [K in keyof SessionQuery]?: SessionQuery[K] | '' };
 
 /**
  * An error answered by the API (or a network failure, with status 0 and code `network`).
@@ -244,8 +171,9 @@ function query(params: Record<string, string | undefined>): string {
 
 export const api = {
   signup: (email: string, password: string, display_name: string) =>
-    request<Me>('POST', '/api/auth/signup', { email, password, display_name }),
-  login: (email: string, password: string) => request<Me>('POST', '/api/auth/login', { email, password }),
+    request<Me>('POST', '/api/auth/signup', { email, password, display_name } satisfies Schemas['SignupRequest']),
+  login: (email: string, password: string) =>
+    request<Me>('POST', '/api/auth/login', { email, password } satisfies Schemas['LoginRequest']),
   logout: () => request<void>('POST', '/api/auth/logout'),
   me: () => request<Me>('GET', '/api/me'),
   /** Who is logged in, resuming an expired access token; never a 401. */
@@ -263,7 +191,7 @@ export const api = {
   members: (slug: string, q?: string, role?: ConferenceRole) =>
     request<Member[]>('GET', `/api/conferences/${enc(slug)}/members${query({ q, role })}`),
   setMemberRole: (slug: string, userId: string, role: ConferenceRole) =>
-    request<Member>('PUT', `/api/conferences/${enc(slug)}/members/${enc(userId)}`, { role }),
+    request<Member>('PUT', `/api/conferences/${enc(slug)}/members/${enc(userId)}`, { role } satisfies Schemas['RoleChange']),
   /** Organisers only; the person's live subscriptions to the conference's rooms end too. */
   removeMember: (slug: string, userId: string) =>
     request<void>('DELETE', `/api/conferences/${enc(slug)}/members/${enc(userId)}`),
@@ -281,7 +209,7 @@ export const api = {
     request<Session>('PUT', `/api/conferences/${enc(slug)}/sessions/${enc(id)}`, input),
   deleteSession: (slug: string, id: string) =>
     request<void>('DELETE', `/api/conferences/${enc(slug)}/sessions/${enc(id)}`),
-  setSessionPeople: (slug: string, id: string, people: { user_id: string; role: SessionRole }[]) =>
+  setSessionPeople: (slug: string, id: string, people: PersonAssignment[]) =>
     request<Session>('PUT', `/api/conferences/${enc(slug)}/sessions/${enc(id)}/people`, people),
   bookmark: (slug: string, id: string, on: boolean) =>
     request<void>(on ? 'PUT' : 'DELETE', `/api/conferences/${enc(slug)}/sessions/${enc(id)}/bookmark`),
