@@ -3,10 +3,12 @@
 use std::sync::Arc;
 
 use axum::extract::FromRef;
+use secrecy::SecretString;
 use sqlx::PgPool;
 
 use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::tokens::TokenKeys;
+use crate::metrics::Metrics;
 use crate::realtime::{Heartbeat, Realtime};
 
 #[derive(Clone, FromRef)]
@@ -16,6 +18,7 @@ pub struct AppState {
     pub login_limiter: Arc<LoginLimiter>,
     pub settings: Arc<Settings>,
     pub realtime: Realtime,
+    pub metrics: Arc<Metrics>,
 }
 
 /// Settings handlers need, derived from the command line.
@@ -29,13 +32,17 @@ pub struct Settings {
     pub trust_proxy: bool,
     /// How WebSockets are kept alive.
     pub heartbeat: Heartbeat,
+    /// The bearer token `GET /metrics` asks for; without one, there is no `/metrics`.
+    pub metrics_token: Option<SecretString>,
 }
 
 impl AppState {
     /// Builds the state and starts the real-time background tasks (needs a Tokio runtime).
     pub fn new(db: PgPool, jwt_secret: &[u8], settings: Settings) -> Self {
+        let metrics = Arc::new(Metrics::new());
         AppState {
-            realtime: Realtime::start(db.clone(), &settings),
+            realtime: Realtime::start(db.clone(), &settings, Arc::clone(&metrics)),
+            metrics,
             db,
             keys: Arc::new(TokenKeys::new(jwt_secret)),
             login_limiter: Arc::new(LoginLimiter::default()),

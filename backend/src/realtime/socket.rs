@@ -22,6 +22,7 @@ use super::protocol::{close, ClientMsg, ErrorCode};
 use super::room::RoomId;
 use super::worker::{Job, Reply, Running, Worker, MAX_SUBSCRIPTIONS};
 use super::Realtime;
+use crate::metrics::Metrics;
 
 /// Frames written per flush.
 const BATCH: usize = 64;
@@ -76,7 +77,9 @@ pub async fn serve(
             Quota::per_second(nonzero(COMMANDS_PER_SEC)).allow_burst(nonzero(SUBSCRIPTION_BURST)),
         ),
     };
-    connection.run(socket, queue, kick).await;
+    connection
+        .run(socket, queue, kick, &realtime.hub.metrics)
+        .await;
     realtime.hub.connections.unregister(conn_id);
 }
 
@@ -127,6 +130,7 @@ impl Connection {
         mut socket: WebSocket,
         mut queue: mpsc::Receiver<Outgoing>,
         kick: Arc<Kick>,
+        metrics: &Metrics,
     ) {
         // One long-lived future for the kick, polled by reference: re-creating it on every
         // turn of the loop would register it again for every delivered frame.
@@ -201,6 +205,9 @@ impl Connection {
                 }
             }
         };
+        if code == close::SLOW {
+            metrics.cut_as_slow();
+        }
         let bye = Message::Close(Some(CloseFrame {
             code,
             reason: Utf8Bytes::from_static(reason(code)),

@@ -204,7 +204,8 @@ impl Worker {
                     hub: &self.hub,
                     presence: &self.presence,
                 };
-                Reply::Frame(match commands::execute(&ctx, id, &name, data).await {
+                let command = commands::execute(&ctx, id, &name, data);
+                Reply::Frame(match self.hub.metrics.time_command(command).await {
                     Ok(data) => frame(&ServerMsg::Ack { id, data }),
                     Err(error) => error_frame(Some(id), Some(room), error),
                 })
