@@ -64,6 +64,10 @@ pub struct ServeArgs {
     /// the Vite dev server `http://localhost:5173`).
     #[arg(long, env = "VIADUC_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub allowed_origins: Vec<String>,
+    /// Bearer token that `GET /metrics` (Prometheus) asks for. Without it, there is no
+    /// `/metrics`.
+    #[arg(long, env = "VIADUC_METRICS_TOKEN")]
+    pub metrics_token: Option<SecretString>,
     /// Load the demo conference before serving.
     #[arg(long, env = "VIADUC_DEMO", default_value_t = false)]
     pub demo: bool,

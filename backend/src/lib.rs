@@ -2,7 +2,8 @@
 //!
 //! `main.rs` parses the command line; [`server::serve`] wires the database and the HTTP
 //! server; [`app`] builds the router from one module per feature:
-//! [`auth`], [`profiles`], [`conference`], [`realtime`]. Shared pieces: [`error`], [`http`], [`state`], [`db`].
+//! [`auth`], [`profiles`], [`conference`], [`realtime`]. Shared pieces: [`error`], [`http`], [`state`], [`db`],
+//! [`metrics`].
 
 pub mod access_changes;
 pub mod announcements;
@@ -15,6 +16,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod metrics;
 pub mod notifications;
 pub mod private_rooms;
 pub mod profiles;
@@ -41,7 +43,7 @@ pub use state::{AppState, Settings};
 /// Largest request body accepted by any route.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-/// The whole application: API routes, the OpenAPI document and the frontend.
+/// The whole application: API routes, the OpenAPI document, `/metrics` and the frontend.
 pub fn app(state: AppState) -> Router {
     app_with_frontend::<web::Dist>(state)
 }
@@ -56,8 +58,13 @@ pub fn app_with_frontend<F: RustEmbed + 'static>(state: AppState) -> Router {
             "/api/openapi.json",
             get(move || async move { Json(api_doc.as_ref().clone()) }),
         )
+        .route("/metrics", get(metrics::scrape))
         .fallback(web::serve_frontend::<F>)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&state.metrics),
+            metrics::track_requests,
+        ))
         .layer(axum::middleware::from_fn(
             http::completion::run_to_completion,
         ))

@@ -56,6 +56,11 @@ async fn run(args: &ServeArgs, db: &PgPool) -> anyhow::Result<()> {
         public_url: public_url.clone(),
         trust_proxy: args.trust_proxy,
         heartbeat: Heartbeat::default(),
+        // An empty value means "not given", as for the JWT secret.
+        metrics_token: args
+            .metrics_token
+            .clone()
+            .filter(|token| !token.expose_secret().is_empty()),
     };
     let mut state = AppState::new(db.clone(), &jwt_secret, settings);
     state.realtime.allow_origins(&args.allowed_origins);

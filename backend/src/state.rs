@@ -3,10 +3,12 @@
 use std::sync::Arc;
 
 use axum::extract::FromRef;
+use secrecy::SecretString;
 use sqlx::PgPool;
 
 use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::tokens::TokenKeys;
+use crate::metrics::Metrics;
 use crate::realtime::feature::Features;
 use crate::realtime::{Heartbeat, Realtime};
 use crate::{announcements, chat, conference, notifications, private_rooms};
@@ -29,6 +31,7 @@ pub struct AppState {
     pub login_limiter: Arc<LoginLimiter>,
     pub settings: Arc<Settings>,
     pub realtime: Realtime,
+    pub metrics: Arc<Metrics>,
 }
 
 /// Settings handlers need, derived from the command line.
@@ -42,6 +45,8 @@ pub struct Settings {
     pub trust_proxy: bool,
     /// How WebSockets are kept alive.
     pub heartbeat: Heartbeat,
+    /// The bearer token `GET /metrics` asks for; without one, there is no `/metrics`.
+    pub metrics_token: Option<SecretString>,
 }
 
 impl AppState {
@@ -57,8 +62,10 @@ impl AppState {
         settings: Settings,
         features: Features,
     ) -> Self {
+        let metrics = Arc::new(Metrics::new());
         AppState {
-            realtime: Realtime::start(db.clone(), &settings, features),
+            realtime: Realtime::start(db.clone(), &settings, features, Arc::clone(&metrics)),
+            metrics,
             db,
             keys: Arc::new(TokenKeys::new(jwt_secret)),
             login_limiter: Arc::new(LoginLimiter::default()),

@@ -16,6 +16,7 @@ use super::log::LoggedEvent;
 use super::protocol::{close, ServerMsg};
 use super::pump::{run_pump, PumpMsg};
 use super::room::RoomId;
+use crate::metrics::Metrics;
 
 /// Frames waiting for one connection; beyond this the connection is cut as slow.
 pub const QUEUE_CAPACITY: usize = 512;
@@ -74,7 +75,8 @@ pub(super) struct RoomEntry {
 }
 
 impl RoomEntry {
-    pub(super) fn deliver(&mut self, event: &LoggedEvent) {
+    pub(super) fn deliver(&mut self, event: &LoggedEvent, metrics: &Metrics) {
+        metrics.delivered(self.subscribers.len());
         let shared = Arc::new(SharedEvent {
             room: event.room,
             seq: event.seq,
@@ -108,6 +110,7 @@ pub struct Hub {
     rooms: Mutex<HashMap<RoomId, RoomEntry>>,
     /// The open connections of this node.
     pub connections: Connections,
+    pub metrics: Arc<Metrics>,
     pump: mpsc::UnboundedSender<PumpMsg>,
     /// Rooms this node advanced, for the coalescing notifier.
     pub(super) advanced: Mutex<HashSet<RoomId>>,
@@ -116,13 +119,14 @@ pub struct Hub {
 
 impl Hub {
     /// Creates the hub and starts its pump.
-    pub fn start(db: PgPool) -> Arc<Hub> {
+    pub fn start(db: PgPool, metrics: Arc<Metrics>) -> Arc<Hub> {
         let (pump, pump_rx) = mpsc::unbounded_channel();
         let hub = Arc::new(Hub {
             node_id: Uuid::new_v4(),
             db,
             rooms: Mutex::default(),
             connections: Connections::default(),
+            metrics,
             pump,
             advanced: Mutex::default(),
             advanced_signal: Notify::new(),
@@ -169,6 +173,7 @@ impl Hub {
         if events.is_empty() {
             return;
         }
+        self.metrics.published(events.len());
         self.advanced
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())

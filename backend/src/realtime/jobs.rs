@@ -141,12 +141,11 @@ impl JobCtx {
                     hub: &self.hub,
                     presence: &self.presence,
                 };
-                Reply::Frame(
-                    match commands::execute(&self.features, &ctx, id, &name, data).await {
-                        Ok(data) => frame(&ServerMsg::Ack { id, data }),
-                        Err(error) => error_frame(Some(id), Some(room), error),
-                    },
-                )
+                let command = commands::execute(&self.features, &ctx, id, &name, data);
+                Reply::Frame(match self.hub.metrics.time_command(command).await {
+                    Ok(data) => frame(&ServerMsg::Ack { id, data }),
+                    Err(error) => error_frame(Some(id), Some(room), error),
+                })
             }
             Job::Recheck { rooms } => {
                 let mut replies = Vec::new();

@@ -150,21 +150,25 @@ pub async fn replay(
         .collect())
 }
 
-/// Events after each room's cursor, ordered by room then seq, at most `limit` rows.
+/// Events after each room's cursor, ordered by room then seq, at most `limit` rows, each
+/// with its age in seconds: from `created_at` (the start of the transaction that wrote it,
+/// so a little before its commit) to the moment this query read it, both by the database's
+/// clock.
 pub async fn after_cursors(
     db: &PgPool,
     cursors: &[(RoomId, i64)],
     limit: i64,
-) -> AppResult<Vec<LoggedEvent>> {
+) -> AppResult<Vec<(LoggedEvent, f64)>> {
     let (names, seqs): (Vec<String>, Vec<i64>) = cursors
         .iter()
         .map(|(room, seq)| (room.to_string(), *seq))
         .unzip();
     let rows = sqlx::query!(
-        "select e.room_id, e.seq, e.name, e.data
+        r#"select e.room_id, e.seq, e.name, e.data,
+                  extract(epoch from clock_timestamp() - e.created_at)::float8 as "age_secs!"
          from unnest($1::text[], $2::bigint[]) as c(room_id, cursor)
          join room_events e on e.room_id = c.room_id and e.seq > c.cursor
-         order by e.room_id, e.seq limit $3",
+         order by e.room_id, e.seq limit $3"#,
         &names,
         &seqs,
         limit
@@ -173,12 +177,13 @@ pub async fn after_cursors(
     .await?;
     rows.into_iter()
         .map(|row| {
-            Ok(LoggedEvent {
+            let event = LoggedEvent {
                 room: row.room_id.parse()?,
                 seq: row.seq,
                 name: row.name,
                 data: row.data,
-            })
+            };
+            Ok((event, row.age_secs))
         })
         .collect()
 }

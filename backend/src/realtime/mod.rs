@@ -27,6 +27,7 @@ use sqlx::PgPool;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::metrics::Metrics;
 use crate::state::{AppState, Settings};
 use feature::Features;
 use hub::Hub;
@@ -68,8 +69,13 @@ impl Default for Heartbeat {
 impl Realtime {
     /// Starts the hub, presence, the notifier, the listener, the pinger and the log pruner,
     /// serving `features`. The allowed origin is the one of `settings.public_url`.
-    pub fn start(db: PgPool, settings: &Settings, features: Features) -> Self {
-        let hub = Hub::start(db.clone());
+    pub fn start(
+        db: PgPool,
+        settings: &Settings,
+        features: Features,
+        metrics: Arc<Metrics>,
+    ) -> Self {
+        let hub = Hub::start(db.clone(), metrics);
         let presence = Presence::start(Arc::clone(&hub));
         tokio::spawn(bus::run_notifier(Arc::clone(&hub)));
         tokio::spawn(bus::run_listener(Arc::clone(&hub), Arc::clone(&presence)));

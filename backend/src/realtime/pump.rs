@@ -50,10 +50,11 @@ impl Hub {
             };
             let full = events.len() as i64 >= CATCH_UP_BATCH;
             let mut entries = self.rooms();
-            for event in &events {
+            for (event, age_secs) in &events {
                 if let Some(entry) = entries.get_mut(&event.room) {
                     if entry.cursor == Some(event.seq - 1) {
-                        entry.deliver(event);
+                        self.metrics.bus_lag(*age_secs);
+                        entry.deliver(event, &self.metrics);
                     }
                 }
             }
@@ -132,11 +133,13 @@ fn apply_batch(hub: &Hub, batch: Vec<PumpMsg>) -> HashSet<RoomId> {
                     };
                     match entry.cursor {
                         Some(cursor) if event.seq <= cursor => {}
-                        Some(cursor) if event.seq == cursor + 1 => entry.deliver(&event),
+                        Some(cursor) if event.seq == cursor + 1 => {
+                            entry.deliver(&event, &hub.metrics)
+                        }
                         Some(_) => {
                             fetch.insert(event.room);
                         }
-                        None => entry.deliver(&event),
+                        None => entry.deliver(&event, &hub.metrics),
                     }
                 }
             }

@@ -22,6 +22,7 @@ pub fn state(db: PgPool) -> AppState {
             secure_cookies: false,
             trust_proxy: false,
             heartbeat: Default::default(),
+            metrics_token: None,
         },
     )
 }

@@ -10,6 +10,7 @@ use viaduc::realtime::log::EventTx;
 use viaduc::realtime::room::RoomId;
 
 use crate::helpers::*;
+use crate::metrics::{sample, scrape, spawn_scrapable};
 
 #[sqlx::test(migrations = "../migrations")]
 async fn attendees_cannot_enter_invite_only_private_or_other_peoples_rooms(db: PgPool) {
@@ -289,7 +290,7 @@ async fn notifications_arrive_in_the_personal_room_with_an_unread_count(db: PgPo
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_stalled_client_is_cut_while_the_others_keep_receiving(db: PgPool) {
-    let app = spawn(db.clone()).await;
+    let app = spawn_scrapable(db.clone()).await;
     let (ana, ana_token) = user(&app, "Ana").await;
     let room = RoomId::new(USER_ROOM, ana);
     let mut stalled = Client::connect(&app, &ana_token).await;
@@ -321,6 +322,11 @@ async fn a_stalled_client_is_cut_while_the_others_keep_receiving(db: PgPool) {
         app.state.realtime.hub.connections.count(),
         1,
         "the stalled client was not cut"
+    );
+    let metrics = scrape(&app).await;
+    assert_eq!(
+        sample(&metrics, "viaduc_ws_slow_disconnects_total"),
+        Some(1.0)
     );
     drop(stalled);
 }

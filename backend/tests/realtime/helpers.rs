@@ -33,19 +33,30 @@ pub async fn spawn(db: PgPool) -> TestApp {
 
 /// Starts a node that pings and times out idle sockets as `heartbeat` says.
 pub async fn spawn_with_heartbeat(db: PgPool, heartbeat: Heartbeat) -> TestApp {
-    spawn_node(db, heartbeat, viaduc::state::live_features()).await
+    spawn_with(db, |settings| settings.heartbeat = heartbeat).await
 }
 
-/// Starts a node serving `features`.
-pub async fn spawn_node(db: PgPool, heartbeat: Heartbeat, features: Features) -> TestApp {
+/// Starts a node whose settings `configure` adjusts (the defaults are a test node's).
+pub async fn spawn_with(db: PgPool, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_node(db, configure, viaduc::state::live_features()).await
+}
+
+/// Starts a node serving `features`, with settings as `configure` adjusts them.
+pub async fn spawn_node(
+    db: PgPool,
+    configure: impl FnOnce(&mut Settings),
+    features: Features,
+) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let settings = Settings {
+    let mut settings = Settings {
         public_url: format!("http://{addr}"),
         secure_cookies: false,
         trust_proxy: false,
-        heartbeat,
+        heartbeat: Heartbeat::default(),
+        metrics_token: None,
     };
+    configure(&mut settings);
     let secret = b"a test secret that is long enough!!";
     let state = AppState::with_features(db, secret, settings, features);
     let app = viaduc::app(state.clone());
@@ -283,7 +294,8 @@ pub async fn http_status(app: &TestApp, method: &str, path: &str, token: &str) -
     response[9..12].parse().unwrap()
 }
 
-/// A minimal HTTP/1.1 exchange (the tests need no HTTP client crate).
+/// A minimal HTTP/1.1 exchange (the tests need no HTTP client crate), logged in with
+/// `token` as a browser is (the access cookie).
 pub async fn raw_http(
     app: &TestApp,
     method: &str,
@@ -291,14 +303,25 @@ pub async fn raw_http(
     token: Option<&str>,
     body: Option<String>,
 ) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
-    let body = body.unwrap_or_default();
     let cookie = token
         .map(|t| format!("cookie: viaduc_access={t}\r\n"))
         .unwrap_or_default();
+    raw_http_with_headers(app, method, path, &cookie, body).await
+}
+
+/// [`raw_http`] with `headers` (each line ending in `\r\n`) instead of the cookie.
+pub async fn raw_http_with_headers(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    headers: &str,
+    body: Option<String>,
+) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    let body = body.unwrap_or_default();
     let request = format!(
-        "{method} {path} HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\n{cookie}content-length: {}\r\nconnection: close\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\n{headers}content-length: {}\r\nconnection: close\r\n\r\n{body}",
         app.addr,
         body.len()
     );

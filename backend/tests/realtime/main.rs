@@ -9,6 +9,7 @@ mod features;
 mod gateway;
 mod helpers;
 mod membership;
+mod metrics;
 mod nodes;
 mod outages;
 mod plug_in;

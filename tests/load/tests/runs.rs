@@ -44,6 +44,7 @@ async fn node(db: &PgPool, options: &PgConnectOptions) -> (String, String) {
         secure_cookies: false,
         trust_proxy: false,
         heartbeat: Default::default(),
+        metrics_token: None,
     };
     let app = viaduc::app(AppState::new(db.clone(), SECRET, settings));
     tokio::spawn(async move {

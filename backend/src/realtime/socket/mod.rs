@@ -26,6 +26,7 @@ use super::jobs::JobCtx;
 use super::protocol::{close, ClientMsg, ErrorCode};
 use super::room::RoomId;
 use super::Realtime;
+use crate::metrics::Metrics;
 use requests::{finished, Request, RunningJob, Waiting};
 use rooms::Joined;
 
@@ -82,7 +83,9 @@ pub async fn serve(
             Quota::per_second(nonzero(COMMANDS_PER_SEC)).allow_burst(nonzero(SUBSCRIPTION_BURST)),
         ),
     };
-    connection.run(socket, queue, kick).await;
+    connection
+        .run(socket, queue, kick, &realtime.hub.metrics)
+        .await;
     realtime.hub.connections.unregister(conn_id);
 }
 
@@ -124,6 +127,7 @@ impl Connection {
         mut socket: WebSocket,
         mut queue: mpsc::Receiver<Outgoing>,
         kick: Arc<Kick>,
+        metrics: &Metrics,
     ) {
         // One long-lived future for the kick, polled by reference: re-creating it on every
         // turn of the loop would register it again for every delivered frame.
@@ -195,6 +199,9 @@ impl Connection {
                 }
             }
         };
+        if code == close::SLOW {
+            metrics.cut_as_slow();
+        }
         let bye = Message::Close(Some(CloseFrame {
             code,
             reason: Utf8Bytes::from_static(reason(code)),
