@@ -1,0 +1,50 @@
+/**
+ * The announcements of one room (`conference:<id>` or `session:<id>`) and what a reader has
+ * dismissed, kept pure so they can be unit-tested. Lists are newest first.
+ */
+import type { Announcement, AnnouncementWithdrawn } from './payloads';
+
+/** The room's current announcements from its snapshot (the server sends them oldest first). */
+export function announcementsFromSnapshot(state: unknown): Announcement[] {
+  const current = (state as { announcements?: unknown } | null)?.announcements;
+  return Array.isArray(current) ? newestFirst(current as Announcement[]) : [];
+}
+
+function newestFirst(list: readonly Announcement[]): Announcement[] {
+  return [...list].sort((a, b) => Date.parse(b.at) - Date.parse(a.at) || (a.id < b.id ? 1 : -1));
+}
+
+/** Applies one room event; events of other features leave the list as it is. */
+export function applyAnnouncementEvent(list: Announcement[], name: string, data: unknown): Announcement[] {
+  switch (name) {
+    case 'announcement.published': {
+      const published = data as Announcement;
+      if (list.some((a) => a.id === published.id)) return list;
+      return newestFirst([published, ...list]);
+    }
+    case 'announcement.withdrawn': {
+      const { id } = data as AnnouncementWithdrawn;
+      return list.filter((a) => a.id !== id);
+    }
+    default:
+      return list;
+  }
+}
+
+/** How many dismissed ids a browser remembers: older ones were withdrawn long ago. */
+export const REMEMBERED_DISMISSALS = 200;
+
+/** The dismissed ids as stored (a JSON array); anything else counts as none. */
+export function parseDismissed(stored: string | null): string[] {
+  try {
+    const ids: unknown = JSON.parse(stored ?? '[]');
+    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** `ids` with `id` added last, keeping the latest `REMEMBERED_DISMISSALS`. */
+export function withDismissed(ids: readonly string[], id: string): string[] {
+  return [...ids.filter((x) => x !== id), id].slice(-REMEMBERED_DISMISSALS);
+}
