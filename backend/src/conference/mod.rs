@@ -4,6 +4,7 @@
 mod access;
 mod conferences;
 mod members;
+mod notices;
 mod schedule;
 pub mod sessions;
 pub mod text;

@@ -10,5 +10,6 @@ mod gateway;
 mod helpers;
 mod membership;
 mod nodes;
+mod notices;
 mod outages;
 mod resume;
