@@ -261,11 +261,17 @@ impl Connection {
             }
             Reply::Caught { room, head, frames } => {
                 self.out.extend(frames.into_iter().map(Message::Text));
-                let Some(RoomState::Pending(buffer)) = self.rooms.remove(&room) else {
-                    return None;
+                let mut buffer = match self.rooms.remove(&room) {
+                    Some(RoomState::Pending(buffer)) => buffer,
+                    // A second subscribe sent before the first was answered: the first
+                    // made the room live, and it stays live from the later head.
+                    Some(RoomState::Live(last)) => {
+                        self.rooms.insert(room, RoomState::Live(last.max(head)));
+                        return None;
+                    }
+                    None => return None,
                 };
                 self.rooms.insert(room, RoomState::Live(head));
-                let mut buffer = buffer;
                 buffer.sort_by_key(|(seq, _)| *seq);
                 for (seq, frame) in buffer {
                     if let Some(code) = self.event(room, seq, frame) {
