@@ -1,4 +1,5 @@
 /** The current announcements of one room, kept live over the tab's real-time connection. */
+import { untrack } from 'svelte';
 import { auth } from '../auth/auth.svelte';
 import { realtime } from '../realtime.svelte';
 import { announcementsFromSnapshot, applyAnnouncementEvent } from './announcements';
@@ -15,8 +16,12 @@ export class LiveAnnouncements {
     this.room = room;
   }
 
-  /** Starts listening; returns the function that stops. */
+  /** Starts listening; returns the function that stops. Tracks nothing when run in an effect. */
   watch(): () => void {
+    return untrack(() => this.#subscribe());
+  }
+
+  #subscribe(): () => void {
     if (realtime.status === 'closed' && auth.me) realtime.reopen();
     return realtime.subscribe(this.room, {
       snapshot: (state) => {
