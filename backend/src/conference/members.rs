@@ -9,9 +9,12 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::access::{ConferenceAccess, ConferenceRole, ConferenceSlug};
+use super::notices;
 use crate::access_changes;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::http::{AfterRoleCheck, AppJson, AppPath, AppQuery};
+use crate::realtime::log::EventTx;
+use crate::realtime::Realtime;
 
 /// A member as organisers see them.
 #[derive(Debug, Serialize, ToSchema)]
@@ -90,16 +93,19 @@ pub struct RoleChange {
 #[tracing::instrument(skip_all)]
 pub async fn set_role(
     State(db): State<PgPool>,
+    State(realtime): State<Realtime>,
     access: ConferenceAccess,
     AppPath((_slug, user_id)): AppPath<(String, Uuid)>,
     body: AfterRoleCheck<AppJson<RoleChange>>,
 ) -> AppResult<Json<Member>> {
     access.require(ConferenceRole::Organiser)?;
     let AppJson(change) = body?;
-    let mut tx = db.begin().await?;
+    let mut etx = EventTx::begin(&db).await?;
+    let tx = etx.conn();
     if change.role != ConferenceRole::Organiser {
-        keep_an_organiser(&mut tx, access.conference_id, user_id).await?;
+        keep_an_organiser(tx, access.conference_id, user_id).await?;
     }
+    let before = fetch_members(&mut *tx, access.conference_id, None, None, Some(user_id)).await?;
     let updated = sqlx::query!(
         "update conference_members set role = $3, updated_at = now() where conference_id = $1 and user_id = $2",
         access.conference_id,
@@ -125,7 +131,12 @@ pub async fn set_role(
         .await?
         .pop()
         .ok_or(AppError::NotFound("member"))?;
-    tx.commit().await?;
+    // Organisers who change their own role know it already.
+    let changed = before.first().is_some_and(|old| old.role != member.role);
+    if changed && user_id != access.user.id {
+        notices::role_changed(&mut etx, access.conference_id, user_id, member.role).await?;
+    }
+    etx.commit(&realtime.hub).await?;
     Ok(Json(member))
 }
 

@@ -5,6 +5,7 @@ mod access;
 mod conferences;
 pub mod live;
 mod members;
+mod notices;
 mod schedule;
 pub mod sessions;
 pub mod text;

@@ -12,12 +12,15 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::access::{ConferenceAccess, ConferenceRole, ConferenceSlug};
+use super::notices;
 use super::text::{
     check_languages, description_schema, language_list_schema, normalise_title_and_description,
     title_schema, LocalizedText,
 };
 use crate::error::{AppError, AppResult, ErrorBody, Problem};
 use crate::http::{AfterRoleCheck, AppJson, AppPath, AppQuery};
+use crate::realtime::log::EventTx;
+use crate::realtime::Realtime;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, sqlx::Type)]
 #[sqlx(type_name = "session_kind", rename_all = "snake_case")]
@@ -590,6 +593,7 @@ const MAX_PEOPLE_PER_SESSION: usize = 100;
 #[tracing::instrument(skip_all)]
 pub async fn set_people(
     State(db): State<PgPool>,
+    State(realtime): State<Realtime>,
     access: ConferenceAccess,
     AppPath((_slug, id)): AppPath<(String, Uuid)>,
     body: AfterRoleCheck<AppJson<Vec<PersonAssignment>>>,
@@ -612,8 +616,9 @@ pub async fn set_people(
     if distinct.len() != user_ids.len() {
         return Err(AppError::field("people", Problem::Duplicate));
     }
-    let mut tx = db.begin().await?;
-    lock_session(&mut tx, access.conference_id, id).await?;
+    let mut etx = EventTx::begin(&db).await?;
+    let tx = etx.conn();
+    lock_session(tx, access.conference_id, id).await?;
     let members = sqlx::query_scalar!(
         r#"select count(*) as "count!" from conference_members where conference_id = $1 and user_id = any ($2)"#,
         access.conference_id,
@@ -624,6 +629,10 @@ pub async fn set_people(
     if members != user_ids.len() as i64 {
         return Err(AppError::field("people", Problem::NotMember));
     }
+    let before = people_of(&mut *tx, &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
     sqlx::query!("delete from session_people where session_id = $1", id)
         .execute(&mut *tx)
         .await?;
@@ -636,7 +645,7 @@ pub async fn set_people(
     )
     .execute(&mut *tx)
     .await?;
-    super::live::session_access_changed(&mut tx, id).await?;
+    super::live::session_access_changed(&mut *tx, id).await?;
     crate::audit::record(
         &mut *tx,
         access.conference_id,
@@ -645,6 +654,8 @@ pub async fn set_people(
         serde_json::json!({"session_id": id, "count": user_ids.len()}),
     )
     .await?;
-    tx.commit().await?;
+    let now: Vec<(Uuid, SessionRole)> = user_ids.into_iter().zip(roles).collect();
+    notices::session_assigned(&mut etx, id, &before, &now).await?;
+    etx.commit(&realtime.hub).await?;
     Ok(Json(fetch_session(&db, &access, id).await?))
 }

@@ -7,6 +7,7 @@ mod auth;
 mod cancellation;
 mod frontend;
 mod helpers;
+mod notices;
 mod openapi;
 mod profiles;
 mod roles;

@@ -11,6 +11,7 @@ mod helpers;
 mod membership;
 mod metrics;
 mod nodes;
+mod notices;
 mod outages;
 mod plug_in;
 mod resume;

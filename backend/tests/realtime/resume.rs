@@ -215,3 +215,33 @@ async fn pruning_keeps_the_replay_window_and_recent_commands(db: PgPool) {
     assert_eq!(replayed.len(), 1000);
     assert_eq!(answer.last().unwrap()["recovered"], true);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_room_subscribed_twice_at_once_stays_live(db: PgPool) {
+    // Parts of one page (the chat and the session's announcements) listen to one room: the
+    // browser sends the next subscribe before the first is answered.
+    let app = spawn(db).await;
+    let (room, ana_token, bo_token) = panel(&app).await;
+    let mut reader = Client::connect(&app, &ana_token).await;
+    for _ in 0..3 {
+        reader
+            .send(json!({"type": "subscribe", "room": room}))
+            .await;
+    }
+    for _ in 0..3 {
+        let subscribed = reader.recv_until("subscribed").await;
+        assert_eq!(subscribed.last().unwrap()["room"], room.as_str());
+    }
+
+    let mut sender = Client::connect(&app, &bo_token).await;
+    sender.subscribe(&room, None).await;
+    let ack = sender
+        .command(&room, "chat.send", json!({"body": "still here?"}))
+        .await;
+    assert_eq!(ack["type"], "ack", "{ack}");
+    let event = reader.recv().await;
+    assert_eq!(
+        (event["seq"].as_i64(), event["data"]["body"].as_str()),
+        (Some(1), Some("still here?"))
+    );
+}

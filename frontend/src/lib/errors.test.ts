@@ -2,7 +2,7 @@ import { addMessages, init, locale, _ } from 'svelte-i18n';
 import { get } from 'svelte/store';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, type FieldError } from './api';
-import { bannerMessage, errorMessage, fieldMessage, fieldMessages, type Translate } from './errors';
+import { bannerMessage, errorMessage, fieldMessage, fieldMessages, liveErrorMessage, type Translate } from './errors';
 import { formatLocaleFor, MESSAGES, UI_LOCALES, type UiLocale } from './i18n';
 
 beforeAll(async () => {
@@ -127,5 +127,21 @@ describe('banners and fields', () => {
       expect(errorMessage(err, t), err.code).toBe(expected);
     }
     expect(errorMessage(new Error('boom'), t)).toBe(t('errors.generic'));
+  });
+});
+
+describe('liveErrorMessage', () => {
+  it('words each broken rule of a refused command, in the reader language', async () => {
+    const [t, loc] = await inLanguage('fr');
+    const tooLong: FieldError = { field: 'body', code: 'too_long', params: { max: 2000 }, message: 'too long' };
+    expect(liveErrorMessage({ code: 'validation', fields: [tooLong] }, t, loc)).toBe(t('field_errors.too_long', { values: { max: 2000 } }));
+  });
+
+  it('words the codes only the live connection has, and the shared ones', async () => {
+    const [t, loc] = await inLanguage('en');
+    expect(liveErrorMessage({ code: 'timeout', fields: [] }, t, loc)).toBe('The server did not answer. Try again.');
+    expect(liveErrorMessage({ code: 'forbidden', fields: [] }, t, loc)).toBe('You are not allowed to do this.');
+    expect(liveErrorMessage({ code: 'something_new', fields: [] }, t, loc)).toBe('Something went wrong. Please try again.');
+    expect(liveErrorMessage(new Error('boom'), t, loc)).toBe('Something went wrong. Please try again.');
   });
 });

@@ -25,8 +25,16 @@ const CODE_KEYS: Record<ErrorCode | 'network', string> = {
   network: 'errors.network',
 };
 
+/** How the UI words a failed real-time command by its code (docs/realtime.md), beyond `CODE_KEYS`. */
+const LIVE_CODE_KEYS: Record<string, string> = {
+  too_many_subscriptions: 'errors.too_many_rooms',
+  not_subscribed: 'errors.live_unavailable',
+  timeout: 'errors.no_answer',
+  closed: 'errors.live_unavailable',
+};
+
 /** The i18n keys of the server error codes, for the locale test. */
-export const ERROR_CODE_KEYS: readonly string[] = Object.values(CODE_KEYS);
+export const ERROR_CODE_KEYS: readonly string[] = [...Object.values(CODE_KEYS), ...Object.values(LIVE_CODE_KEYS)];
 
 /** Every field rule the server has; each is worded under `field_errors.<code>`. */
 const FIELD_CODE_SET: ReadonlySet<string> = new Set(
@@ -118,4 +126,16 @@ export function bannerMessage(err: unknown, t: Translate, locale: string, placed
   if (!(err instanceof ApiError) || err.fields.length === 0) return errorMessage(err, t);
   const elsewhere = err.fields.filter((f) => !placed.includes(f.field));
   return [...new Set(elsewhere.map((f) => fieldMessage(f, t, locale)))].join(' ');
+}
+
+/**
+ * The message for a failed real-time command or room (a `RealtimeError`: `code` and
+ * `fields`): each broken rule worded by its code and numbers, or the code as a whole.
+ */
+export function liveErrorMessage(err: unknown, t: Translate, locale: string): string {
+  const e = err as { code?: unknown; fields?: readonly FieldError[] } | null;
+  if (typeof e?.code !== 'string') return t('errors.generic');
+  if (e.fields?.length) return [...new Set(e.fields.map((f) => fieldMessage(f, t, locale)))].join(' ');
+  const key = LIVE_CODE_KEYS[e.code] ?? (CODE_KEYS as Record<string, string | undefined>)[e.code];
+  return t(key ?? 'errors.generic');
 }

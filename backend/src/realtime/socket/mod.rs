@@ -267,12 +267,13 @@ impl Connection {
                     self.refuse(None, Some(room_name), ErrorCode::TooManySubscriptions, most);
                     return;
                 }
-                let joined = self.rooms.entry(room).or_insert(Joined {
+                // A room subscribed again keeps its delivery until the job starts (see
+                // `next_job`): its buffered events must not be lost.
+                self.rooms.entry(room).or_insert(Joined {
                     delivery: Joined::pending(None),
                     rights: None,
                     _presence: None,
                 });
-                joined.delivery = Joined::pending(None);
                 Request::Subscribe { room, since, epoch }
             }
             ClientMsg::Unsubscribe { .. } => Request::Unsubscribe { room },

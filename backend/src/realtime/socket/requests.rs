@@ -11,7 +11,7 @@ use super::super::connections::Recheck;
 use super::super::jobs::{self, Job, Reply};
 use super::super::protocol::{close, ErrorCode};
 use super::super::room::RoomId;
-use super::rooms::Joined;
+use super::rooms::{Delivery, Joined};
 use super::{Connection, JOBS};
 
 /// What waits for its turn; a client's request is answered by `answer_by` at the latest.
@@ -79,6 +79,13 @@ impl Connection {
         let (job, command) = match request {
             Request::Subscribe { room, since, epoch } => {
                 let rights = rights_in(&self.rooms, &room);
+                // A live room subscribed again gets a fresh snapshot: its events wait for it
+                // (a room still being joined already waits).
+                if let Some(joined) = self.rooms.get_mut(&room) {
+                    if let Delivery::Live(last) = joined.delivery {
+                        joined.delivery = Joined::pending(Some(last));
+                    }
+                }
                 let job = Job::Subscribe {
                     room,
                     since,
