@@ -1,9 +1,19 @@
 //! Viaduc: online European cluster conferences.
 //!
+//! The modules form layers, each using only its own layer and those below it
+//! (`backend/tests/layers.rs` keeps it so):
+//! - shared pieces: [`error`], [`http`], [`db`], [`audit`], [`telemetry`], [`cli`], [`text`];
+//! - [`auth`]: accounts and logins, knowing nothing of conferences;
+//! - features: [`profiles`], [`conference`] ([`realtime`], being split into a core and its
+//!   features, is not placed yet);
+//! - the application, wiring everything: this file ([`app`]), [`state`], [`server`],
+//!   [`api_doc`], [`admin`], [`demo`] and the frontend's files.
+//!
 //! `main.rs` parses the command line; [`server::serve`] wires the database and the HTTP
-//! server; [`app`] builds the router from one module per feature:
-//! [`auth`], [`profiles`], [`conference`], [`realtime`]. Shared pieces: [`error`], [`http`], [`state`], [`db`].
+//! server; [`app`] builds the router from one router per feature.
 
+pub mod admin;
+pub mod api_doc;
 pub mod audit;
 pub mod auth;
 pub mod cli;
@@ -17,6 +27,7 @@ pub mod realtime;
 pub mod server;
 pub mod state;
 pub mod telemetry;
+pub mod text;
 mod web;
 
 use std::sync::Arc;
@@ -72,7 +83,7 @@ pub fn app_with_frontend<F: RustEmbed + 'static>(state: AppState) -> Router {
 
 /// Every documented route, with its OpenAPI description.
 pub fn api_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(http::openapi::ApiDoc::openapi())
+    OpenApiRouter::with_openapi(api_doc::ApiDoc::openapi())
         .routes(routes!(http::healthz))
         .routes(routes!(http::readyz))
         .merge(auth::router())

@@ -12,12 +12,12 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::access::{ConferenceAccess, ConferenceRole, ConferenceSlug};
-use super::text::{
+use crate::error::{AppError, AppResult, ErrorBody, Problem};
+use crate::http::{AfterRoleCheck, AppJson, AppPath, AppQuery};
+use crate::text::{
     check_languages, description_schema, language_list_schema, normalise_title_and_description,
     title_schema, LocalizedText,
 };
-use crate::error::{AppError, AppResult, ErrorBody, Problem};
-use crate::http::{AfterRoleCheck, AppJson, AppPath, AppQuery};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, sqlx::Type)]
 #[sqlx(type_name = "session_kind", rename_all = "snake_case")]

@@ -189,8 +189,7 @@ async fn revoke_logins(hub: &Hub, from: DateTime<Utc>) -> sqlx::Result<()> {
     .into_iter()
     .collect();
     if !revoked.is_empty() {
-        hub.connections
-            .close_sessions(&revoked, close::UNAUTHORIZED);
+        hub.connections.close_logins(&revoked, close::UNAUTHORIZED);
     }
     Ok(())
 }

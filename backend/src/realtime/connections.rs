@@ -47,7 +47,7 @@ impl Kick {
 }
 
 struct Open {
-    session_id: Uuid,
+    login_id: Uuid,
     user_id: Uuid,
     subscriber: Subscriber,
 }
@@ -73,11 +73,11 @@ impl Connections {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Registers a connection of `user_id`'s login `session_id`, whose socket loop reads
+    /// Registers a connection of `user_id` made with the login `login_id`, whose socket loop reads
     /// `queue`. The subscriber's kick says when (and with which code) to close it.
     pub fn register(
         &self,
-        session_id: Uuid,
+        login_id: Uuid,
         user_id: Uuid,
         queue: mpsc::Sender<Outgoing>,
     ) -> (ConnId, Subscriber) {
@@ -89,7 +89,7 @@ impl Connections {
         self.lock().insert(
             id,
             Open {
-                session_id,
+                login_id,
                 user_id,
                 subscriber: subscriber.clone(),
             },
@@ -114,9 +114,9 @@ impl Connections {
     }
 
     /// Closes every connection of the given logins.
-    pub fn close_sessions(&self, sessions: &HashSet<Uuid>, code: u16) {
+    pub fn close_logins(&self, logins: &HashSet<Uuid>, code: u16) {
         for open in self.lock().values() {
-            if sessions.contains(&open.session_id) {
+            if logins.contains(&open.login_id) {
                 open.subscriber.kick.close_with(code);
             }
         }

@@ -46,7 +46,7 @@ pub struct Ticket {
     pub expires_in_secs: i64,
 }
 
-/// Issues a WebSocket ticket for clients that cannot send the session cookie.
+/// Issues a WebSocket ticket for clients that cannot send the access cookie.
 #[utoipa::path(post, path = "/api/realtime/ticket", tag = "realtime",
     responses((status = 200, body = Ticket), (status = 401, body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
@@ -55,11 +55,11 @@ pub async fn ticket(State(state): State<AppState>, user: AuthUser) -> AppResult<
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let ticket = URL_SAFE_NO_PAD.encode(bytes);
     sqlx::query!(
-        "insert into ws_tickets (token_hash, user_id, session_id, expires_at)
+        "insert into ws_tickets (token_hash, user_id, login_id, expires_at)
          values ($1, $2, $3, now() + make_interval(secs => $4))",
         Sha256::digest(ticket.as_bytes()).to_vec(),
         user.id,
-        user.session_id,
+        user.login_id,
         TICKET_SECONDS as f64
     )
     .execute(&state.db)
@@ -87,11 +87,11 @@ pub async fn upgrade(
             return Err(AppError::Forbidden("this origin may not open a WebSocket"));
         }
     }
-    let (user_id, session_id) = match (params.ticket, user) {
+    let (user_id, login_id) = match (params.ticket, user) {
         (Some(ticket), _) => redeem(&state, &ticket).await?,
         // A browser always sends Origin: a cookie without one is not from our pages.
         (None, Some(user)) if origin.is_some() || headers.contains_key("authorization") => {
-            (user.id, user.session_id)
+            (user.id, user.login_id)
         }
         _ => return Err(AppError::Unauthorized),
     };
@@ -100,7 +100,7 @@ pub async fn upgrade(
                 exists (select 1 from refresh_tokens where family_id = $2 and revoked_at is not null) as \"revoked!\"
          from users where id = $1",
         user_id,
-        session_id
+        login_id
     )
     .fetch_optional(&state.db)
     .await?
@@ -116,20 +116,20 @@ pub async fn upgrade(
         .write_buffer_size(WRITE_BUFFER_BYTES)
         .max_write_buffer_size(MAX_WRITE_BUFFER_BYTES)
         .on_upgrade(move |socket| {
-            socket::serve(socket, realtime, user_id, session_id, account.display_name)
+            socket::serve(socket, realtime, user_id, login_id, account.display_name)
         }))
 }
 
 async fn redeem(state: &AppState, ticket: &str) -> AppResult<(Uuid, Uuid)> {
     let row = sqlx::query!(
         "delete from ws_tickets where token_hash = $1 and expires_at > now()
-         returning user_id, session_id",
+         returning user_id, login_id",
         Sha256::digest(ticket.as_bytes()).to_vec()
     )
     .fetch_optional(&state.db)
     .await?
     .ok_or(AppError::Unauthorized)?;
-    Ok((row.user_id, row.session_id))
+    Ok((row.user_id, row.login_id))
 }
 
 /// `scheme://host[:port]` of a URL, lowercased: the form browsers send in `Origin`.

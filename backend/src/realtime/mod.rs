@@ -66,7 +66,7 @@ impl Default for Heartbeat {
 
 impl Realtime {
     /// Starts the hub, presence, the notifier, the listener, the access watcher, the pinger
-    /// and the log pruner. The allowed origin is the one of `settings.public_url`.
+    /// and the log pruner. The allowed origin is the one of `settings.site.public_url`.
     pub fn start(db: PgPool, settings: &Settings) -> Self {
         let hub = Hub::start(db.clone());
         let presence = Presence::start(Arc::clone(&hub));
@@ -83,7 +83,7 @@ impl Realtime {
             presence,
             heartbeat: settings.heartbeat,
             origins: Arc::new(
-                gateway::origin_of(&settings.public_url)
+                gateway::origin_of(&settings.site.public_url)
                     .into_iter()
                     .collect(),
             ),

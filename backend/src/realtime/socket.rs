@@ -49,14 +49,14 @@ pub async fn serve(
     socket: WebSocket,
     realtime: Realtime,
     user_id: Uuid,
-    session_id: Uuid,
+    login_id: Uuid,
     user_name: String,
 ) {
     let (queue_tx, queue) = mpsc::channel(QUEUE_CAPACITY);
     let (conn_id, subscriber) = realtime
         .hub
         .connections
-        .register(session_id, user_id, queue_tx);
+        .register(login_id, user_id, queue_tx);
     let kick = Arc::clone(&subscriber.kick);
     let mut connection = Connection {
         rooms: HashMap::new(),
