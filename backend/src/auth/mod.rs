@@ -45,6 +45,7 @@ pub fn router<S>() -> OpenApiRouter<S>
 where
     S: Clone + Send + Sync + 'static,
     AuthState: FromRef<S>,
+    PgPool: FromRef<S>,
     Arc<TokenKeys>: FromRef<S>,
     Arc<Site>: FromRef<S>,
 {

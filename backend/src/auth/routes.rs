@@ -181,7 +181,8 @@ pub struct CurrentLogin {
     pub user: Option<Me>,
 }
 
-/// The current login (the path keeps its historical name), for a page that wants to know who is there without failing for an
+// The path keeps the name existing clients call; what it answers is the current login.
+/// The current login, for a page that wants to know who is there without failing for an
 /// anonymous visitor: always 200. With an expired access token it resumes the login from the
 /// refresh cookie (rotating it, as `POST /api/auth/refresh` does); with neither, or a refresh
 /// token that is no longer valid, `user` is `null` and the cookies are cleared.
@@ -249,6 +250,6 @@ pub async fn logout(
 #[utoipa::path(get, path = "/api/me", tag = "auth",
     responses((status = 200, description = "The caller's account", body = Me)))]
 #[tracing::instrument(skip_all)]
-pub async fn me(State(state): State<AuthState>, user: AuthUser) -> AppResult<Json<Me>> {
-    Ok(Json(find_me(&state.db, user.id).await?))
+pub async fn me(State(db): State<PgPool>, user: AuthUser) -> AppResult<Json<Me>> {
+    Ok(Json(find_me(&db, user.id).await?))
 }

@@ -3,9 +3,9 @@
  *
  * Every call goes through `request`, which sends JSON with the access cookie,
  * turns error bodies into an `ApiError`, and on a 401 (outside the auth routes)
- * resumes the login once through `GET /api/auth/session` (the current login) and retries. That endpoint
- * answers 200 even when nobody is logged in, so a visitor's browser logs no failed
- * request. When the login cannot be resumed, the handler registered with `onAuthLost`
+ * resumes the login once through `GET /api/auth/session` (the current login) and
+ * retries. That endpoint answers 200 even when nobody is logged in, so a visitor's
+ * browser logs no failed request. When the login cannot be resumed, the handler registered with `onAuthLost`
  * is called (the app sends the user to login).
  */
 import type { ErrorBody, FieldError } from './api/errors';
