@@ -49,7 +49,7 @@ access_token() {
 
 # Every check and every phase. Nothing is excluded: logging out (POST /api/auth/logout)
 # revokes the login's refresh tokens, but the bearer token the fuzzer holds stays valid
-# until it expires (15 minutes, more than a run), so it cannot end the fuzzer's session.
+# until it expires (15 minutes, more than a run), so it cannot end the fuzzer's run.
 fuzz() {
   local role=$1
   shift

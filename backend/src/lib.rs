@@ -1,12 +1,21 @@
 //! Viaduc: online European cluster conferences.
 //!
+//! The modules form layers, each using only its own layer and those below it
+//! (`backend/tests/layers.rs` keeps it so):
+//! - shared pieces: [`error`], [`http`], [`db`], [`audit`], [`telemetry`], [`cli`], [`text`];
+//! - [`auth`]: accounts and logins, knowing nothing of conferences;
+//! - features: [`profiles`], [`conference`] ([`realtime`], being split into a core and its
+//!   features, is not placed yet);
+//! - the application, wiring everything: this file ([`app`]), [`state`], [`server`],
+//!   [`api_doc`], [`admin`], [`demo`] and the frontend's files.
+//!
 //! `main.rs` parses the command line; [`server::serve`] wires the database and the HTTP
-//! server; [`app`] builds the router from one module per feature:
-//! [`auth`], [`profiles`], [`conference`], [`realtime`]. Shared pieces: [`error`], [`http`], [`state`], [`db`],
-//! [`metrics`].
+//! server; [`app`] builds the router from one router per feature.
 
 pub mod access_changes;
+pub mod admin;
 pub mod announcements;
+pub mod api_doc;
 pub mod audit;
 pub mod auth;
 pub mod chat;
@@ -17,6 +26,7 @@ pub mod demo;
 pub mod error;
 pub mod http;
 pub mod metrics;
+mod monitoring;
 pub mod notifications;
 pub mod private_rooms;
 pub mod profiles;
@@ -24,6 +34,7 @@ pub mod realtime;
 pub mod server;
 pub mod state;
 pub mod telemetry;
+pub mod text;
 mod web;
 
 use std::sync::Arc;
@@ -58,7 +69,7 @@ pub fn app_with_frontend<F: RustEmbed + 'static>(state: AppState) -> Router {
             "/api/openapi.json",
             get(move || async move { Json(api_doc.as_ref().clone()) }),
         )
-        .route("/metrics", get(metrics::scrape))
+        .route("/metrics", get(monitoring::scrape))
         .fallback(web::serve_frontend::<F>)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(
@@ -91,7 +102,7 @@ pub fn api_routes_and_doc() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 
 /// Every documented route, with its OpenAPI description.
 pub fn api_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(http::openapi::ApiDoc::openapi())
+    OpenApiRouter::with_openapi(api_doc::ApiDoc::openapi())
         .routes(routes!(http::healthz))
         .routes(routes!(http::readyz))
         .merge(auth::router())

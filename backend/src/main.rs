@@ -21,7 +21,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Admin(AdminCommand::CreateOrganiser(args)) => {
-            viaduc::auth::admin::create_organiser(args).await
+            viaduc::admin::create_organiser(args).await
         }
     }
 }

@@ -11,6 +11,7 @@ use tokio::net::TcpListener;
 
 use crate::cli::ServeArgs;
 use crate::db::Database;
+use crate::http::Site;
 use crate::realtime::Heartbeat;
 use crate::state::{AppState, Settings};
 
@@ -52,9 +53,11 @@ async fn run(args: &ServeArgs, db: &PgPool) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| format!("http://{bound}"));
     let settings = Settings {
-        secure_cookies: public_url.starts_with("https://"),
-        public_url: public_url.clone(),
-        trust_proxy: args.trust_proxy,
+        site: Site {
+            secure_cookies: public_url.starts_with("https://"),
+            public_url: public_url.clone(),
+            trust_proxy: args.trust_proxy,
+        },
         heartbeat: Heartbeat::default(),
         // An empty value means "not given", as for the JWT secret.
         metrics_token: args

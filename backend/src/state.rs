@@ -1,4 +1,5 @@
-//! The state shared by every handler.
+//! The state shared by every handler. Features name the parts they read (`State<PgPool>`,
+//! `State<Arc<Site>>`, `State<AuthState>`, …) and this struct provides each through `FromRef`.
 
 use std::sync::Arc;
 
@@ -8,6 +9,8 @@ use sqlx::PgPool;
 
 use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::tokens::TokenKeys;
+use crate::auth::AuthState;
+use crate::http::Site;
 use crate::metrics::Metrics;
 use crate::realtime::feature::Features;
 use crate::realtime::{Heartbeat, Realtime};
@@ -29,20 +32,29 @@ pub struct AppState {
     pub db: PgPool,
     pub keys: Arc<TokenKeys>,
     pub login_limiter: Arc<LoginLimiter>,
-    pub settings: Arc<Settings>,
+    pub site: Arc<Site>,
     pub realtime: Realtime,
     pub metrics: Arc<Metrics>,
+    /// The bearer token `GET /metrics` asks for (see `Settings`).
+    pub metrics_token: Option<Arc<SecretString>>,
 }
 
-/// Settings handlers need, derived from the command line.
+impl FromRef<AppState> for AuthState {
+    fn from_ref(state: &AppState) -> Self {
+        AuthState {
+            db: state.db.clone(),
+            keys: Arc::clone(&state.keys),
+            login_limiter: Arc::clone(&state.login_limiter),
+            site: Arc::clone(&state.site),
+        }
+    }
+}
+
+/// Settings derived from the command line.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// The URL people reach the server at, e.g. `https://events.example.eu`.
-    pub public_url: String,
-    /// Mark cookies `Secure` (when served over https).
-    pub secure_cookies: bool,
-    /// Trust `X-Forwarded-For` from the reverse proxy.
-    pub trust_proxy: bool,
+    /// How people reach the server.
+    pub site: Site,
     /// How WebSockets are kept alive.
     pub heartbeat: Heartbeat,
     /// The bearer token `GET /metrics` asks for; without one, there is no `/metrics`.
@@ -64,12 +76,19 @@ impl AppState {
     ) -> Self {
         let metrics = Arc::new(Metrics::new());
         AppState {
-            realtime: Realtime::start(db.clone(), &settings, features, Arc::clone(&metrics)),
+            realtime: Realtime::start(
+                db.clone(),
+                &settings.site.public_url,
+                settings.heartbeat,
+                features,
+                Arc::clone(&metrics),
+            ),
             metrics,
             db,
             keys: Arc::new(TokenKeys::new(jwt_secret)),
             login_limiter: Arc::new(LoginLimiter::default()),
-            settings: Arc::new(settings),
+            site: Arc::new(settings.site),
+            metrics_token: settings.metrics_token.map(Arc::new),
         }
     }
 }

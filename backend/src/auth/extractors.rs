@@ -1,9 +1,8 @@
-//! Request extractors: who is calling (`AuthUser`) and from where (`ClientIp`).
+//! Who is calling: the `AuthUser` extractor every feature uses.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
-use axum::extract::{ConnectInfo, FromRef, FromRequestParts, OptionalFromRequestParts};
+use axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum_extra::extract::CookieJar;
@@ -12,14 +11,13 @@ use uuid::Uuid;
 use super::tokens::TokenKeys;
 use super::ACCESS_COOKIE;
 use crate::error::AppError;
-use crate::state::Settings;
 
 /// The authenticated caller, from the access-token cookie or an `Authorization: Bearer` header.
 #[derive(Debug, Clone, Copy)]
 pub struct AuthUser {
     pub id: Uuid,
     /// The login this request belongs to (see `tokens::Claims::sid`).
-    pub session_id: Uuid,
+    pub login_id: Uuid,
 }
 
 impl<S> FromRequestParts<S> for AuthUser
@@ -41,7 +39,7 @@ where
         let claims = keys.verify(&token)?;
         Ok(AuthUser {
             id: claims.sub,
-            session_id: claims.sid,
+            login_id: claims.sid,
         })
     }
 }
@@ -70,37 +68,4 @@ fn bearer_token(parts: &Parts) -> Option<String> {
     let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
     let token = value.strip_prefix("Bearer ")?.trim();
     (!token.is_empty()).then(|| token.to_owned())
-}
-
-/// The client's address: the socket peer, or the right-most `X-Forwarded-For` entry
-/// (the one our own proxy appended) when the server is configured to trust its proxy.
-#[derive(Debug, Clone, Copy)]
-pub struct ClientIp(pub IpAddr);
-
-impl<S> FromRequestParts<S> for ClientIp
-where
-    S: Send + Sync,
-    Arc<Settings>: FromRef<S>,
-{
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let settings = Arc::<Settings>::from_ref(state);
-        let forwarded = settings
-            .trust_proxy
-            .then(|| parts.headers.get("x-forwarded-for"))
-            .flatten()
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.rsplit(',').next())
-            .and_then(|last| last.trim().parse::<IpAddr>().ok());
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|info| info.0.ip());
-        Ok(ClientIp(
-            forwarded
-                .or(peer)
-                .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
-        ))
-    }
 }

@@ -1,10 +1,9 @@
-//! HTTP handlers for sign-up, login, refresh, logout and `me`.
+//! HTTP handlers for sign-up, login, refresh, logout, the current login and `me`.
 
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
-use axum_extra::extract::cookie::{Cookie, SameSite};
 use axum_extra::extract::CookieJar;
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
@@ -12,12 +11,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
 
-use super::tokens::{self, NewRefreshToken};
-use super::{normalise_email, password, AuthUser, ClientIp, ACCESS_COOKIE, REFRESH_COOKIE};
-use crate::conference::{memberships_of, Membership};
+use super::{logins, normalise_email, password, tokens, AuthState, AuthUser, REFRESH_COOKIE};
 use crate::error::{AppError, AppResult, ErrorBody, Problem};
-use crate::http::AppJson;
-use crate::state::AppState;
+use crate::http::{AppJson, ClientIp};
 
 // The `schema` bounds repeat the `validate` ones and `password::check_policy`'s
 // (10 to 128 characters): tests/api/openapi.rs checks they agree with what the server does.
@@ -52,18 +48,13 @@ pub struct LoginRequest {
     pub password: String,
 }
 
-/// The logged-in account and its roles.
+/// The logged-in account. Its roles in conferences are `GET /api/me/conferences`.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "id": "0b5cdbb5-6f0e-4a59-9d55-2d1e0c7a51f3",
     "email": "attendee@demo.viaduc.eu",
     "display_name": "Anna Peeters",
-    "is_platform_organiser": false,
-    "memberships": [{
-        "conference_id": "5f1d4c1e-8a47-4d0c-9a55-0b0a3f5e7c21",
-        "conference_slug": "ecc-2026",
-        "role": "attendee"
-    }]
+    "is_platform_organiser": false
 }))]
 pub struct Me {
     pub id: Uuid,
@@ -71,11 +62,10 @@ pub struct Me {
     pub display_name: String,
     /// May create conferences.
     pub is_platform_organiser: bool,
-    pub memberships: Vec<Membership>,
 }
 
 /// Loads `Me` for a user id; `Unauthorized` when the account no longer exists.
-pub async fn find_me(db: &PgPool, user_id: Uuid) -> AppResult<Me> {
+async fn find_me(db: &PgPool, user_id: Uuid) -> AppResult<Me> {
     let user = sqlx::query!(
         "select email, display_name, is_platform_organiser from users where id = $1",
         user_id
@@ -88,7 +78,6 @@ pub async fn find_me(db: &PgPool, user_id: Uuid) -> AppResult<Me> {
         email: user.email,
         display_name: user.display_name,
         is_platform_organiser: user.is_platform_organiser,
-        memberships: memberships_of(db, user_id).await?,
     })
 }
 
@@ -99,7 +88,7 @@ pub async fn find_me(db: &PgPool, user_id: Uuid) -> AppResult<Me> {
               (status = 422, description = "A field breaks a rule", body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
 pub async fn signup(
-    State(state): State<AppState>,
+    State(state): State<AuthState>,
     jar: CookieJar,
     AppJson(mut request): AppJson<SignupRequest>,
 ) -> AppResult<(StatusCode, CookieJar, Json<Me>)> {
@@ -114,7 +103,6 @@ pub async fn signup(
     let password_hash = password::hash(request.password).await?;
 
     let user_id = Uuid::new_v4();
-    let mut tx = state.db.begin().await?;
     sqlx::query!(
         "insert into users (id, email, display_name, password_hash) values ($1, $2, $3, $4)",
         user_id,
@@ -122,15 +110,13 @@ pub async fn signup(
         display_name,
         password_hash
     )
-    .execute(&mut *tx)
+    .execute(&state.db)
     .await
     .map_err(AppError::on_constraint("users_email_key", || {
         AppError::Taken { field: "email" }
     }))?;
-    crate::profiles::create_empty(&mut *tx, user_id).await?;
-    tx.commit().await?;
 
-    let jar = start_login(&state, jar, user_id, Uuid::new_v4()).await?;
+    let jar = logins::start(&state, jar, user_id, Uuid::new_v4()).await?;
     Ok((
         StatusCode::CREATED,
         jar,
@@ -147,7 +133,7 @@ pub async fn signup(
                headers(("retry-after" = u64, description = "Seconds to wait")))))]
 #[tracing::instrument(skip_all)]
 pub async fn login(
-    State(state): State<AppState>,
+    State(state): State<AuthState>,
     ClientIp(client): ClientIp,
     jar: CookieJar,
     AppJson(request): AppJson<LoginRequest>,
@@ -170,7 +156,7 @@ pub async fn login(
         (true, Some(user_id)) => user_id,
         _ => return Err(AppError::InvalidCredentials),
     };
-    let jar = start_login(&state, jar, user_id, Uuid::new_v4()).await?;
+    let jar = logins::start(&state, jar, user_id, Uuid::new_v4()).await?;
     Ok((jar, Json(find_me(&state.db, user_id).await?)))
 }
 
@@ -180,31 +166,32 @@ pub async fn login(
               (status = 401, description = "No valid refresh cookie", body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
 pub async fn refresh(
-    State(state): State<AppState>,
+    State(state): State<AuthState>,
     jar: CookieJar,
 ) -> AppResult<(CookieJar, Json<Me>)> {
-    let (jar, user_id) = rotate_refresh_token(&state, jar).await?;
+    let (jar, user_id) = logins::rotate(&state, jar).await?;
     Ok((jar, Json(find_me(&state.db, user_id).await?)))
 }
 
 /// Who is logged in, if anyone.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct SessionInfo {
+pub struct CurrentLogin {
     /// The logged-in account; `null` for an anonymous visitor (always present).
     #[schema(required = true)]
     pub user: Option<Me>,
 }
 
+// The path keeps the name existing clients call; what it answers is the current login.
 /// The current login, for a page that wants to know who is there without failing for an
 /// anonymous visitor: always 200. With an expired access token it resumes the login from the
 /// refresh cookie (rotating it, as `POST /api/auth/refresh` does); with neither, or a refresh
 /// token that is no longer valid, `user` is `null` and the cookies are cleared.
 #[utoipa::path(get, path = "/api/auth/session", tag = "auth", security(()),
-    responses((status = 200, body = SessionInfo,
+    responses((status = 200, body = CurrentLogin,
         description = "The logged-in account, or `{\"user\": null}` for an anonymous visitor")))]
 #[tracing::instrument(skip_all)]
-pub async fn session(
-    State(state): State<AppState>,
+pub async fn current_login(
+    State(state): State<AuthState>,
     user: Option<AuthUser>,
     jar: CookieJar,
 ) -> AppResult<impl IntoResponse> {
@@ -212,7 +199,7 @@ pub async fn session(
     let user_id = match user {
         Some(user) => Some(user.id),
         None if jar.get(REFRESH_COOKIE).is_some() => unless_unauthorized(
-            rotate_refresh_token(&state, jar.clone()).await,
+            logins::rotate(&state, jar.clone()).await,
         )?
         .map(|(rotated, user_id)| {
             jar = rotated;
@@ -226,13 +213,13 @@ pub async fn session(
     };
     // Stale cookies go, so the next page load has nothing to try.
     if me.is_none() {
-        jar = clear_cookies(&state, jar);
+        jar = logins::clear_cookies(&state, jar);
     }
     let no_store = [(header::CACHE_CONTROL, "no-store")];
-    Ok((jar, no_store, Json(SessionInfo { user: me })))
+    Ok((jar, no_store, Json(CurrentLogin { user: me })))
 }
 
-/// `None` for `Unauthorized`, which for the session means "nobody is logged in".
+/// `None` for `Unauthorized`, which for the current login means "nobody is logged in".
 fn unless_unauthorized<T>(result: AppResult<T>) -> AppResult<Option<T>> {
     match result {
         Ok(value) => Ok(Some(value)),
@@ -241,24 +228,12 @@ fn unless_unauthorized<T>(result: AppResult<T>) -> AppResult<Option<T>> {
     }
 }
 
-/// Consumes the refresh cookie and starts the next access token and refresh token of its
-/// login; `Unauthorized` without a valid refresh cookie.
-async fn rotate_refresh_token(state: &AppState, jar: CookieJar) -> AppResult<(CookieJar, Uuid)> {
-    let presented = jar
-        .get(REFRESH_COOKIE)
-        .map(|cookie| cookie.value().to_owned())
-        .ok_or(AppError::Unauthorized)?;
-    let login = tokens::consume_refresh_token(&state.db, &presented).await?;
-    let jar = start_login(state, jar, login.user_id, login.family_id).await?;
-    Ok((jar, login.user_id))
-}
-
 /// Ends this login: its refresh tokens are revoked and the cookies cleared.
 #[utoipa::path(post, path = "/api/auth/logout", tag = "auth", security(()),
     responses((status = 204, description = "Logged out (cookies cleared), also when not logged in")))]
 #[tracing::instrument(skip_all)]
 pub async fn logout(
-    State(state): State<AppState>,
+    State(state): State<AuthState>,
     user: Option<AuthUser>,
     jar: CookieJar,
 ) -> AppResult<(StatusCode, CookieJar)> {
@@ -266,72 +241,15 @@ pub async fn logout(
         tokens::revoke_by_token(&state.db, cookie.value()).await?;
     }
     if let Some(user) = user {
-        tokens::revoke_family(&state.db, user.session_id).await?;
+        tokens::revoke_family(&state.db, user.login_id).await?;
     }
-    Ok((StatusCode::NO_CONTENT, clear_cookies(&state, jar)))
-}
-
-/// Removes both login cookies.
-fn clear_cookies(state: &AppState, jar: CookieJar) -> CookieJar {
-    jar.remove(cookie(
-        state,
-        ACCESS_COOKIE,
-        String::new(),
-        "/",
-        time::Duration::ZERO,
-    ))
-    .remove(cookie(
-        state,
-        REFRESH_COOKIE,
-        String::new(),
-        "/api/auth",
-        time::Duration::ZERO,
-    ))
+    Ok((StatusCode::NO_CONTENT, logins::clear_cookies(&state, jar)))
 }
 
 /// The logged-in account.
 #[utoipa::path(get, path = "/api/me", tag = "auth",
     responses((status = 200, description = "The caller's account", body = Me)))]
 #[tracing::instrument(skip_all)]
-pub async fn me(State(state): State<AppState>, user: AuthUser) -> AppResult<Json<Me>> {
-    Ok(Json(find_me(&state.db, user.id).await?))
-}
-
-/// Issues a fresh access token and refresh token for a login and sets both cookies.
-async fn start_login(
-    state: &AppState,
-    jar: CookieJar,
-    user_id: Uuid,
-    family_id: Uuid,
-) -> AppResult<CookieJar> {
-    let refresh_token = NewRefreshToken::generate();
-    tokens::store_refresh_token(&state.db, user_id, family_id, &refresh_token).await?;
-    let access_token = state.keys.issue(user_id, family_id)?;
-    let access_ttl = time::Duration::seconds(tokens::ACCESS_TOKEN_TTL.num_seconds());
-    let refresh_ttl = time::Duration::seconds(tokens::REFRESH_TOKEN_TTL.num_seconds());
-    Ok(jar
-        .add(cookie(state, ACCESS_COOKIE, access_token, "/", access_ttl))
-        .add(cookie(
-            state,
-            REFRESH_COOKIE,
-            refresh_token.value,
-            "/api/auth",
-            refresh_ttl,
-        )))
-}
-
-fn cookie(
-    state: &AppState,
-    name: &'static str,
-    value: String,
-    path: &'static str,
-    max_age: time::Duration,
-) -> Cookie<'static> {
-    Cookie::build((name, value))
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(state.settings.secure_cookies)
-        .path(path)
-        .max_age(max_age)
-        .build()
+pub async fn me(State(db): State<PgPool>, user: AuthUser) -> AppResult<Json<Me>> {
+    Ok(Json(find_me(&db, user.id).await?))
 }

@@ -21,7 +21,8 @@ const ISSUER: &str = "viaduc";
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claims {
     pub sub: Uuid,
-    /// The login session (refresh-token family); logging out revokes it.
+    /// The login id (the refresh-token family); logging out revokes it. The claim keeps the
+    /// registered short name `sid`.
     pub sid: Uuid,
     pub aud: String,
     pub iss: String,
@@ -54,11 +55,11 @@ impl TokenKeys {
     }
 
     /// Signs an access token valid for [`ACCESS_TOKEN_TTL`].
-    pub fn issue(&self, user_id: Uuid, session_id: Uuid) -> AppResult<String> {
+    pub fn issue(&self, user_id: Uuid, login_id: Uuid) -> AppResult<String> {
         let now = Utc::now();
         self.sign(&Claims {
             sub: user_id,
-            sid: session_id,
+            sid: login_id,
             aud: AUDIENCE.to_owned(),
             iss: ISSUER.to_owned(),
             iat: now.timestamp(),
@@ -199,10 +200,10 @@ mod tests {
     #[test]
     fn tokens_round_trip_and_reject_tampering() {
         let keys = TokenKeys::new(b"a test secret that is long enough!!");
-        let (user, session) = (Uuid::new_v4(), Uuid::new_v4());
-        let token = keys.issue(user, session).unwrap();
+        let (user, login) = (Uuid::new_v4(), Uuid::new_v4());
+        let token = keys.issue(user, login).unwrap();
         let claims = keys.verify(&token).unwrap();
-        assert_eq!((claims.sub, claims.sid), (user, session));
+        assert_eq!((claims.sub, claims.sid), (user, login));
 
         let other_keys = TokenKeys::new(b"another secret, not the server's one");
         assert!(other_keys.verify(&token).is_err());

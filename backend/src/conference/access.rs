@@ -1,5 +1,5 @@
 //! Who may do what in a conference: the role enum, the `ConferenceAccess` guard every
-//! conference route uses, and memberships.
+//! conference route uses, and giving someone a role.
 
 use std::sync::Arc;
 
@@ -133,27 +133,6 @@ pub async fn role_in(
     .fetch_optional(db)
     .await?;
     Ok(row.and_then(|row| effective_role(row.is_platform_organiser, row.role)))
-}
-
-/// One of the caller's conferences.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Membership {
-    pub conference_id: Uuid,
-    pub conference_slug: String,
-    pub role: ConferenceRole,
-}
-
-pub async fn memberships_of(db: impl PgExecutor<'_>, user_id: Uuid) -> AppResult<Vec<Membership>> {
-    let memberships = sqlx::query_as!(
-        Membership,
-        r#"select m.conference_id, c.slug as conference_slug, m.role as "role: ConferenceRole"
-           from conference_members m join conferences c on c.id = m.conference_id
-           where m.user_id = $1 order by c.starts_on"#,
-        user_id
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(memberships)
 }
 
 /// Gives `user_id` the role `role` in a conference, joining it if needed.

@@ -11,13 +11,13 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::access::{set_member_role, ConferenceAccess, ConferenceRole, ConferenceSlug};
-use super::text::{
-    check_languages, description_schema, nonempty_language_list_schema,
-    normalise_title_and_description, title_schema, LocalizedText,
-};
 use crate::auth::AuthUser;
 use crate::error::{AppError, AppResult, ErrorBody, Problem};
 use crate::http::{AfterRoleCheck, AppJson};
+use crate::text::{
+    check_languages, description_schema, nonempty_language_list_schema,
+    normalise_title_and_description, title_schema, LocalizedText,
+};
 
 /// A conference as listed.
 #[derive(Debug, Serialize, ToSchema)]

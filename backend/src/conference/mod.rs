@@ -5,22 +5,34 @@ mod access;
 mod conferences;
 pub mod live;
 mod members;
+mod memberships;
 mod notices;
 mod schedule;
 pub mod sessions;
-pub mod text;
 
 pub use access::{
-    effective_role, memberships_of, role_in, set_member_role, ConferenceAccess, ConferenceRole,
-    ConferenceSlug, Membership,
+    effective_role, role_in, set_member_role, ConferenceAccess, ConferenceRole, ConferenceSlug,
 };
 
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use sqlx::PgPool;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::state::AppState;
+use crate::auth::tokens::TokenKeys;
+use crate::http::Site;
+use crate::realtime::Realtime;
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router<S>() -> OpenApiRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+    PgPool: FromRef<S>,
+    Arc<TokenKeys>: FromRef<S>,
+    Arc<Site>: FromRef<S>,
+    Realtime: FromRef<S>,
+{
     OpenApiRouter::new()
         .routes(routes!(
             conferences::list_conferences,
@@ -31,6 +43,7 @@ pub fn router() -> OpenApiRouter<AppState> {
             conferences::update_conference
         ))
         .routes(routes!(conferences::join_conference))
+        .routes(routes!(memberships::my_memberships))
         .routes(routes!(members::list_members))
         .routes(routes!(members::set_role, members::remove_member))
         .routes(routes!(sessions::list_sessions, sessions::create_session))

@@ -9,10 +9,10 @@ use uuid::Uuid;
 use super::access::ConferenceRole;
 use super::conferences::load_conference;
 use super::sessions::{SessionPerson, SessionRole};
-use super::text::LocalizedText;
 use crate::error::{AppError, AppResult};
 use crate::notifications::notify;
 use crate::realtime::log::EventTx;
+use crate::text::LocalizedText;
 
 /// Tells `user_id` their role in the conference is now `role`.
 pub async fn role_changed(

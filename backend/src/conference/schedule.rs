@@ -1,5 +1,7 @@
 //! Personal schedules: bookmarks and the `.ics` calendar export.
 
+use std::sync::Arc;
+
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
@@ -13,10 +15,9 @@ use uuid::Uuid;
 use super::access::{ConferenceAccess, ConferenceSlug};
 use super::conferences::load_conference;
 use super::sessions::{fetch_session, fetch_sessions, Session, SessionFilter};
-use super::text::is_language_code;
 use crate::error::{AppError, AppResult, ErrorBody, Problem};
-use crate::http::{AppPath, AppQuery};
-use crate::state::AppState;
+use crate::http::{AppPath, AppQuery, Site};
+use crate::text::is_language_code;
 
 /// Adds a session to the caller's schedule.
 #[utoipa::path(put, path = "/api/conferences/{slug}/sessions/{id}/bookmark", tag = "sessions",
@@ -94,7 +95,8 @@ const MAX_ECHOED_CHARS: usize = 16;
                body = String, example = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n...\r\nEND:VCALENDAR\r\n")))]
 #[tracing::instrument(skip_all)]
 pub async fn my_schedule_ics(
-    State(state): State<AppState>,
+    State(db): State<PgPool>,
+    State(site): State<Arc<Site>>,
     access: ConferenceAccess,
     AppQuery(options): AppQuery<CalendarOptions>,
 ) -> AppResult<impl IntoResponse> {
@@ -110,8 +112,8 @@ pub async fn my_schedule_ics(
             },
         ));
     }
-    let conference = load_conference(&state.db, access.conference_id, access.role).await?;
-    let sessions = fetch_sessions(&state.db, &access, bookmarked()).await?;
+    let conference = load_conference(&db, access.conference_id, access.role).await?;
+    let sessions = fetch_sessions(&db, &access, bookmarked()).await?;
     // The reader's language first, then the conference's own, in its order.
     let mut languages: Vec<&str> = options.lang.as_deref().into_iter().collect();
     languages.extend(conference.summary.languages.iter().map(String::as_str));
@@ -121,10 +123,7 @@ pub async fn my_schedule_ics(
     calendar.name(conference.summary.title.best(&languages));
     calendar.timezone(conference.summary.time_zone.as_str());
     for session in &sessions {
-        let url = format!(
-            "{}/c/{slug}/sessions/{}",
-            state.settings.public_url, session.id
-        );
+        let url = format!("{}/c/{slug}/sessions/{}", site.public_url, session.id);
         let location = match &session.venue {
             Some(venue) if venue.address.is_empty() => venue.city.clone(),
             Some(venue) => format!("{}, {}", venue.address, venue.city),

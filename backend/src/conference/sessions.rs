@@ -13,14 +13,14 @@ use uuid::Uuid;
 
 use super::access::{ConferenceAccess, ConferenceRole, ConferenceSlug};
 use super::notices;
-use super::text::{
-    check_languages, description_schema, language_list_schema, normalise_title_and_description,
-    title_schema, LocalizedText,
-};
 use crate::error::{AppError, AppResult, ErrorBody, Problem};
 use crate::http::{AfterRoleCheck, AppJson, AppPath, AppQuery};
 use crate::realtime::log::EventTx;
 use crate::realtime::Realtime;
+use crate::text::{
+    check_languages, description_schema, language_list_schema, normalise_title_and_description,
+    title_schema, LocalizedText,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, sqlx::Type)]
 #[sqlx(type_name = "session_kind", rename_all = "snake_case")]

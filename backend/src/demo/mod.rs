@@ -8,8 +8,8 @@ use chrono::{NaiveDate, TimeZone};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::conference::text::LocalizedText;
 use crate::conference::{set_member_role, ConferenceRole};
+use crate::text::LocalizedText;
 use people::CLUSTERS;
 use programme::{Host, PROGRAMME};
 

@@ -1,16 +1,20 @@
-//! Shared HTTP pieces: the JSON extractor with our error body, health checks, OpenAPI.
+//! Shared HTTP pieces: the JSON, query and path extractors with our error body, the
+//! deployment's public face and the client's address, health checks, OpenAPI shaping.
 
 pub mod completion;
 pub mod openapi;
+mod site;
+
+pub use site::{ClientIp, Site};
 
 use axum::extract::rejection::{JsonDataError, JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::Json;
+use sqlx::PgPool;
 
 use crate::error::{AppError, AppResult, ErrorBody, Problem};
-use crate::state::AppState;
 
 /// `Json` whose rejection is an [`AppError`], so a malformed body gets the same error shape
 /// as every other failure.
@@ -106,9 +110,9 @@ pub async fn healthz() -> &'static str {
         (status = 200, description = "The database answers", content_type = "application/json",
          body = String, example = json!("ready")),
         (status = 503, description = "The database does not answer", body = ErrorBody)))]
-pub async fn readyz(State(state): State<AppState>) -> AppResult<(StatusCode, Json<&'static str>)> {
+pub async fn readyz(State(db): State<PgPool>) -> AppResult<(StatusCode, Json<&'static str>)> {
     sqlx::query("select 1")
-        .execute(&state.db)
+        .execute(&db)
         .await
         .map_err(|_| AppError::Unavailable)?;
     Ok((StatusCode::OK, Json("ready")))

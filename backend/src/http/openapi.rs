@@ -1,75 +1,11 @@
-//! The OpenAPI 3.1 document, assembled from the `#[utoipa::path]` annotations of every route,
-//! with the security schemes and the error answers that follow from a route's shape.
+//! The error answers that follow from a route's shape, added to the OpenAPI document
+//! (which `api_doc` assembles from the `#[utoipa::path]` annotations of every route).
 
 use utoipa::openapi::path::{Operation, ParameterIn};
-use utoipa::openapi::security::{
-    ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
-};
+use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::{
     ContentBuilder, OpenApi as OpenApiDoc, Ref, RefOr, Response, ResponseBuilder,
 };
-use utoipa::{Modify, OpenApi};
-
-use crate::auth::ACCESS_COOKIE;
-use crate::error::ErrorBody;
-
-/// Name of the security scheme for the access-token cookie set by login.
-pub const COOKIE_SCHEME: &str = "session_cookie";
-/// Name of the security scheme for `Authorization: Bearer <access token>`.
-pub const BEARER_SCHEME: &str = "bearer_token";
-
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "Viaduc API",
-        description = "REST API of Viaduc, the platform for online European cluster conferences. \
-                       Errors are `{\"error\": {\"code\", \"message\", \"fields\"}}`. \
-                       Every route needs the access token (the cookie set by login, or a bearer \
-                       token) unless it says `security: [{}]`.",
-        license(name = "AGPL-3.0-or-later")
-    ),
-    modifiers(&SecuritySchemes),
-    // COOKIE_SCHEME and BEARER_SCHEME (the macro takes only literals).
-    security(("session_cookie" = []), ("bearer_token" = [])),
-    components(schemas(ErrorBody)),
-    tags(
-        (name = "auth", description = "Accounts and logins"),
-        (name = "profiles", description = "Attendee profiles and the sector taxonomy"),
-        (name = "conferences", description = "Conferences and their members"),
-        (name = "sessions", description = "The agenda and personal schedules"),
-        (name = "realtime", description = "Tickets for the WebSocket at /ws"),
-        (name = "ops", description = "Health and readiness")
-    )
-)]
-pub struct ApiDoc;
-
-/// Declares the two ways to present the access token.
-struct SecuritySchemes;
-
-impl Modify for SecuritySchemes {
-    fn modify(&self, openapi: &mut OpenApiDoc) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            COOKIE_SCHEME,
-            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
-                ACCESS_COOKIE,
-                "The access token, set HttpOnly by login, signup and refresh.",
-            ))),
-        );
-        components.add_security_scheme(
-            BEARER_SCHEME,
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .bearer_format("JWT")
-                    .description(Some(
-                        "The same access token as the cookie, for clients that are not browsers.",
-                    ))
-                    .build(),
-            ),
-        );
-    }
-}
 
 /// Adds to every operation the error answers its shape implies, so no annotation can forget
 /// them: the extractors give them before the handler runs.
@@ -152,37 +88,4 @@ fn error_response(description: &str) -> RefOr<Response> {
         )
         .build()
         .into()
-}
-
-/// The finished document as committed in `frontend/src/lib/api/openapi.json`: pretty-printed
-/// with every object's keys sorted, so a change to a route shows as a small diff.
-pub fn committed_json() -> String {
-    let (_, doc) = crate::api_routes_and_doc();
-    let mut value = serde_json::to_value(doc).expect("the OpenAPI document is JSON");
-    value.sort_all_objects();
-    let mut text = serde_json::to_string_pretty(&value).expect("a JSON value prints");
-    text.push('\n');
-    text
-}
-
-#[cfg(test)]
-mod tests {
-    /// The frontend's REST types are generated from this file (`npm run gen:api`).
-    #[test]
-    fn openapi_json_is_up_to_date() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../frontend/src/lib/api/openapi.json"
-        );
-        let generated = super::committed_json();
-        if std::env::var_os("UPDATE_OPENAPI").is_some() {
-            std::fs::write(path, &generated).expect("frontend/src/lib/api/ is writable");
-        }
-        let on_disk = std::fs::read_to_string(path).unwrap_or_default();
-        assert!(
-            on_disk == generated,
-            "{path} is stale; run: UPDATE_OPENAPI=1 cargo test -p viaduc openapi_json \
-             && (cd frontend && npm run gen:api)"
-        );
-    }
 }

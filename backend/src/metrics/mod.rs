@@ -1,10 +1,9 @@
 //! Operational metrics of one node, for Prometheus: the metric families (one [`Metrics`]
-//! per node, created with the state and shared with the real-time hub), the HTTP
-//! middleware that times requests ([`track_requests`]) and `GET /metrics` ([`scrape`]),
-//! which answers in the OpenMetrics text format behind a bearer token.
+//! per node, created with the state and shared with the real-time hub) and the HTTP
+//! middleware that times requests ([`track_requests`]). `GET /metrics`, which answers in
+//! the OpenMetrics text format behind a bearer token, is the application's (`monitoring.rs`).
 
 mod http;
-mod scrape;
 
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -17,7 +16,6 @@ use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::{Registry, Unit};
 
 pub use http::track_requests;
-pub use scrape::scrape;
 
 /// Upper bounds, in seconds, of the latency histograms: 1 ms to 10 s.
 const LATENCY_BUCKETS: [f64; 13] = [

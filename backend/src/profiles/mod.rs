@@ -3,7 +3,9 @@
 
 mod countries;
 
-use axum::extract::State;
+use std::sync::Arc;
+
+use axum::extract::{FromRef, State};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use sqlx::{PgExecutor, PgPool};
@@ -14,13 +16,18 @@ use uuid::Uuid;
 
 pub use countries::is_country_code;
 
+use crate::auth::tokens::TokenKeys;
 use crate::auth::AuthUser;
-use crate::conference::text::{check_languages, language_list_schema, LocalizedText};
 use crate::error::{AppError, AppResult, ErrorBody, Problem};
 use crate::http::AppJson;
-use crate::state::AppState;
+use crate::text::{check_languages, language_list_schema, LocalizedText};
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router<S>() -> OpenApiRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+    PgPool: FromRef<S>,
+    Arc<TokenKeys>: FromRef<S>,
+{
     OpenApiRouter::new()
         .routes(routes!(get_my_profile, update_my_profile))
         .routes(routes!(list_sectors))
@@ -107,7 +114,8 @@ impl Profile {
     }
 }
 
-/// Creates the empty profile of a new account.
+/// Creates the empty profile of a new account, for a caller that fills it in with SQL (the
+/// demo). Others need not: a person without a profile row has the empty profile.
 pub async fn create_empty(db: impl PgExecutor<'_>, user_id: Uuid) -> AppResult<()> {
     sqlx::query!(
         "insert into profiles (user_id) values ($1) on conflict do nothing",
@@ -118,7 +126,7 @@ pub async fn create_empty(db: impl PgExecutor<'_>, user_id: Uuid) -> AppResult<(
     Ok(())
 }
 
-/// Loads a person's profile.
+/// Loads a person's profile; the empty one until they save theirs.
 pub async fn load(db: &PgPool, user_id: Uuid) -> AppResult<Profile> {
     let row = sqlx::query!(
         r#"select organisation, cluster, country, languages, offers, seeks, bio,
@@ -128,8 +136,10 @@ pub async fn load(db: &PgPool, user_id: Uuid) -> AppResult<Profile> {
         user_id
     )
     .fetch_optional(db)
-    .await?
-    .ok_or(AppError::NotFound("profile"))?;
+    .await?;
+    let Some(row) = row else {
+        return Ok(Profile::default());
+    };
     Ok(Profile {
         organisation: row.organisation,
         cluster: row.cluster,

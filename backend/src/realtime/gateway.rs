@@ -13,13 +13,13 @@ use base64::Engine;
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use sqlx::PgPool;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::socket;
+use super::{socket, Realtime};
 use crate::auth::AuthUser;
 use crate::error::{AppError, AppResult, ErrorBody};
-use crate::state::AppState;
 
 /// Largest message (and frame) a client may send.
 pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
@@ -46,23 +46,23 @@ pub struct Ticket {
     pub expires_in_secs: i64,
 }
 
-/// Issues a WebSocket ticket for clients that cannot send the session cookie.
+/// Issues a WebSocket ticket for clients that cannot send the access cookie.
 #[utoipa::path(post, path = "/api/realtime/ticket", tag = "realtime",
     responses((status = 200, body = Ticket), (status = 401, body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
-pub async fn ticket(State(state): State<AppState>, user: AuthUser) -> AppResult<Json<Ticket>> {
+pub async fn ticket(State(db): State<PgPool>, user: AuthUser) -> AppResult<Json<Ticket>> {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let ticket = URL_SAFE_NO_PAD.encode(bytes);
     sqlx::query!(
-        "insert into ws_tickets (token_hash, user_id, session_id, expires_at)
+        "insert into ws_tickets (token_hash, user_id, login_id, expires_at)
          values ($1, $2, $3, now() + make_interval(secs => $4))",
         Sha256::digest(ticket.as_bytes()).to_vec(),
         user.id,
-        user.session_id,
+        user.login_id,
         TICKET_SECONDS as f64
     )
-    .execute(&state.db)
+    .execute(&db)
     .await?;
     Ok(Json(Ticket {
         ticket,
@@ -73,7 +73,8 @@ pub async fn ticket(State(state): State<AppState>, user: AuthUser) -> AppResult<
 /// Upgrades to the real-time protocol (see `docs/realtime.md`).
 #[tracing::instrument(skip_all)]
 pub async fn upgrade(
-    State(state): State<AppState>,
+    State(db): State<PgPool>,
+    State(realtime): State<Realtime>,
     headers: HeaderMap,
     Query(params): Query<WsParams>,
     user: Option<AuthUser>,
@@ -83,15 +84,15 @@ pub async fn upgrade(
         .get(ORIGIN)
         .map(|value| value.to_str().unwrap_or_default());
     if let Some(origin) = origin {
-        if !state.realtime.origin_allowed(origin) {
+        if !realtime.origin_allowed(origin) {
             return Err(AppError::Forbidden("this origin may not open a WebSocket"));
         }
     }
-    let (user_id, session_id) = match (params.ticket, user) {
-        (Some(ticket), _) => redeem(&state, &ticket).await?,
+    let (user_id, login_id) = match (params.ticket, user) {
+        (Some(ticket), _) => redeem(&db, &ticket).await?,
         // A browser always sends Origin: a cookie without one is not from our pages.
         (None, Some(user)) if origin.is_some() || headers.contains_key("authorization") => {
-            (user.id, user.session_id)
+            (user.id, user.login_id)
         }
         _ => return Err(AppError::Unauthorized),
     };
@@ -100,15 +101,14 @@ pub async fn upgrade(
                 exists (select 1 from refresh_tokens where family_id = $2 and revoked_at is not null) as \"revoked!\"
          from users where id = $1",
         user_id,
-        session_id
+        login_id
     )
-    .fetch_optional(&state.db)
+    .fetch_optional(&db)
     .await?
     .ok_or(AppError::Unauthorized)?;
     if account.revoked {
         return Err(AppError::Unauthorized);
     }
-    let realtime = state.realtime.clone();
     Ok(ws
         .read_buffer_size(READ_BUFFER_BYTES)
         .max_message_size(MAX_MESSAGE_BYTES)
@@ -116,20 +116,20 @@ pub async fn upgrade(
         .write_buffer_size(WRITE_BUFFER_BYTES)
         .max_write_buffer_size(MAX_WRITE_BUFFER_BYTES)
         .on_upgrade(move |socket| {
-            socket::serve(socket, realtime, user_id, session_id, account.display_name)
+            socket::serve(socket, realtime, user_id, login_id, account.display_name)
         }))
 }
 
-async fn redeem(state: &AppState, ticket: &str) -> AppResult<(Uuid, Uuid)> {
+async fn redeem(db: &PgPool, ticket: &str) -> AppResult<(Uuid, Uuid)> {
     let row = sqlx::query!(
         "delete from ws_tickets where token_hash = $1 and expires_at > now()
-         returning user_id, session_id",
+         returning user_id, login_id",
         Sha256::digest(ticket.as_bytes()).to_vec()
     )
-    .fetch_optional(&state.db)
+    .fetch_optional(db)
     .await?
     .ok_or(AppError::Unauthorized)?;
-    Ok((row.user_id, row.session_id))
+    Ok((row.user_id, row.login_id))
 }
 
 /// `scheme://host[:port]` of a URL, lowercased: the form browsers send in `Origin`.

@@ -22,13 +22,14 @@ mod socket;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::extract::FromRef;
 use axum::routing::get;
 use sqlx::PgPool;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::auth::tokens::TokenKeys;
 use crate::metrics::Metrics;
-use crate::state::{AppState, Settings};
 use feature::Features;
 use hub::Hub;
 use presence::Presence;
@@ -68,10 +69,11 @@ impl Default for Heartbeat {
 
 impl Realtime {
     /// Starts the hub, presence, the notifier, the listener, the pinger and the log pruner,
-    /// serving `features`. The allowed origin is the one of `settings.public_url`.
+    /// serving `features`. WebSockets are accepted from the origin of `public_url`.
     pub fn start(
         db: PgPool,
-        settings: &Settings,
+        public_url: &str,
+        heartbeat: Heartbeat,
         features: Features,
         metrics: Arc<Metrics>,
     ) -> Self {
@@ -81,19 +83,15 @@ impl Realtime {
         tokio::spawn(bus::run_listener(Arc::clone(&hub), Arc::clone(&presence)));
         tokio::spawn(connections::run_pinger(
             Arc::clone(&hub),
-            settings.heartbeat.ping_every,
+            heartbeat.ping_every,
         ));
         tokio::spawn(log::run_pruner(db.clone()));
         Realtime {
             hub,
             presence,
             features: Arc::new(features),
-            heartbeat: settings.heartbeat,
-            origins: Arc::new(
-                gateway::origin_of(&settings.public_url)
-                    .into_iter()
-                    .collect(),
-            ),
+            heartbeat,
+            origins: Arc::new(gateway::origin_of(public_url).into_iter().collect()),
         }
     }
 
@@ -109,7 +107,13 @@ impl Realtime {
     }
 }
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router<S>() -> OpenApiRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+    PgPool: FromRef<S>,
+    Arc<TokenKeys>: FromRef<S>,
+    Realtime: FromRef<S>,
+{
     OpenApiRouter::new()
         .routes(routes!(gateway::ticket))
         .route("/ws", get(gateway::upgrade))

@@ -9,6 +9,7 @@ use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use sqlx::PgPool;
 use tower::ServiceExt;
+use viaduc::http::Site;
 use viaduc::{AppState, Settings};
 
 pub const PASSWORD: &str = "textile-lille-2026";
@@ -18,9 +19,11 @@ pub fn state(db: PgPool) -> AppState {
         db,
         b"test secret for signing access tokens",
         Settings {
-            public_url: "http://viaduc.test".into(),
-            secure_cookies: false,
-            trust_proxy: false,
+            site: Site {
+                public_url: "http://viaduc.test".into(),
+                secure_cookies: false,
+                trust_proxy: false,
+            },
             heartbeat: Default::default(),
             metrics_token: None,
         },

@@ -68,17 +68,17 @@ async fn parameters_security_and_error_answers_are_declared(db: PgPool) {
     let spec = Client::new(&state).get("/api/openapi.json").await.body;
     let schemes = &spec["components"]["securitySchemes"];
     assert_eq!(
-        schemes["session_cookie"],
+        schemes["access_cookie"],
         json!({"type": "apiKey", "in": "cookie", "name": "viaduc_access",
                "description": "The access token, set HttpOnly by login, signup and refresh."})
     );
     assert_eq!(schemes["bearer_token"]["scheme"], "bearer");
     assert_eq!(
         spec["security"],
-        json!([{"session_cookie": []}, {"bearer_token": []}])
+        json!([{"access_cookie": []}, {"bearer_token": []}])
     );
     let operations = operations(&spec);
-    assert_eq!(operations.len(), 30);
+    assert_eq!(operations.len(), 31);
     for (method, path, operation) in &operations {
         let at = format!("{method} {path}");
         for parameter in operation["parameters"].as_array().into_iter().flatten() {
@@ -231,8 +231,10 @@ async fn openapi_document_is_served_and_valid(db: PgPool) {
         "/api/auth/login",
         "/api/auth/refresh",
         "/api/auth/logout",
+        "/api/auth/session",
         "/api/me",
         "/api/me/profile",
+        "/api/me/conferences",
         "/api/sectors",
         "/api/conferences",
         "/api/conferences/{slug}",
@@ -262,6 +264,8 @@ async fn openapi_document_is_served_and_valid(db: PgPool) {
         "Session",
         "SessionInput",
         "Me",
+        "CurrentLogin",
+        "Membership",
         "Profile",
         "ErrorBody",
         "Conference",

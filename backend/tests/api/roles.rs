@@ -104,6 +104,32 @@ async fn attendees_read_organisers_write(db: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn my_conferences_list_the_joined_ones_with_their_role(db: PgPool) {
+    let state = state(db);
+    let mut organiser = conference_with_organiser(&state).await;
+    let mut attendee = Client::new(&state);
+    attendee.signup("anna@cluster.eu", "Anna").await;
+    let nothing_yet = attendee.get("/api/me/conferences").await;
+    assert_eq!(nothing_yet.status, StatusCode::OK);
+    assert_eq!(nothing_yet.body, json!([]));
+
+    let joined = attendee.post("/api/conferences/ecc/join", json!({})).await;
+    let conference_id = joined.body["id"].clone();
+    assert_eq!(
+        attendee.get("/api/me/conferences").await.body,
+        json!([{"conference_id": conference_id, "conference_slug": "ecc", "role": "attendee"}])
+    );
+    assert_eq!(
+        organiser.get("/api/me/conferences").await.body,
+        json!([{"conference_id": conference_id, "conference_slug": "ecc", "role": "organiser"}])
+    );
+    assert_eq!(
+        Client::new(&state).get("/api/me/conferences").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn the_last_organiser_cannot_be_demoted(db: PgPool) {
     let state = state(db);
     let mut organiser = conference_with_organiser(&state).await;

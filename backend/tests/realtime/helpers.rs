@@ -11,6 +11,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use uuid::Uuid;
+use viaduc::http::Site;
 use viaduc::realtime::feature::Features;
 use viaduc::realtime::Heartbeat;
 use viaduc::{AppState, Settings};
@@ -50,9 +51,11 @@ pub async fn spawn_node(
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let mut settings = Settings {
-        public_url: format!("http://{addr}"),
-        secure_cookies: false,
-        trust_proxy: false,
+        site: Site {
+            public_url: format!("http://{addr}"),
+            secure_cookies: false,
+            trust_proxy: false,
+        },
         heartbeat: Heartbeat::default(),
         metrics_token: None,
     };

@@ -35,7 +35,7 @@ beforeEach(() => {
 afterEach(() => vi.unstubAllGlobals());
 
 describe('request', () => {
-  it('sends JSON with the session cookie and parses the answer', async () => {
+  it('sends JSON with the access cookie and parses the answer', async () => {
     replies.push(json(200, { id: 'u1' }));
     const me = await api.login('a@b.eu', 'long enough pw');
     expect(me).toEqual({ id: 'u1' });
@@ -119,7 +119,7 @@ describe('request', () => {
 
   it('asks who is there with one quiet request, never the refresh route', async () => {
     replies.push(json(200, { user: null }));
-    await expect(api.authSession()).resolves.toEqual({ user: null });
+    await expect(api.currentLogin()).resolves.toEqual({ user: null });
     expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual(['GET /api/auth/session']);
   });
 

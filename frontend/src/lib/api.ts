@@ -1,11 +1,11 @@
 /**
  * Typed REST client for the Viaduc backend.
  *
- * Every call goes through `request`, which sends JSON with the session cookie,
+ * Every call goes through `request`, which sends JSON with the access cookie,
  * turns error bodies into an `ApiError`, and on a 401 (outside the auth routes)
- * resumes the login once through `GET /api/auth/session` and retries. That endpoint
- * answers 200 even when nobody is logged in, so a visitor's browser logs no failed
- * request. When the login cannot be resumed, the handler registered with `onAuthLost`
+ * resumes the login once through `GET /api/auth/session` (the current login) and
+ * retries. That endpoint answers 200 even when nobody is logged in, so a visitor's
+ * browser logs no failed request. When the login cannot be resumed, the handler registered with `onAuthLost`
  * is called (the app sends the user to login).
  */
 import type { ErrorBody, FieldError } from './api/errors';
@@ -46,7 +46,7 @@ export const CONFERENCE_ROLES = allOf<ConferenceRole>({ attendee: true, speaker:
 export type Membership = Schemas['Membership'];
 export type Me = Schemas['Me'];
 /** `GET /api/auth/session`: the logged-in account, or `null` for a visitor. */
-export type SessionInfo = Schemas['SessionInfo'];
+export type CurrentLogin = Schemas['CurrentLogin'];
 export type Profile = Schemas['Profile'];
 export type Sector = Schemas['Sector'];
 /** Dates are `YYYY-MM-DD`; `time_zone` is an IANA zone, e.g. `Europe/Brussels`. */
@@ -87,19 +87,19 @@ export class ApiError extends Error {
 type AuthLostHandler = () => void;
 let authLost: AuthLostHandler = () => {};
 
-/** Registers what to do when the session is gone and cannot be refreshed. */
+/** Registers what to do when the login is gone and cannot be resumed. */
 export function onAuthLost(handler: AuthLostHandler): void {
   authLost = handler;
 }
 
 const AUTH_PREFIX = '/api/auth/';
-const SESSION_PATH = '/api/auth/session';
+const CURRENT_LOGIN_PATH = '/api/auth/session';
 let resuming: Promise<boolean> | null = null;
 
 /** One attempt at a time: concurrent 401s wait for the same one. True when a user is back. */
 function resumeOnce(): Promise<boolean> {
-  resuming ??= send('GET', SESSION_PATH, undefined)
-    .then(async (r) => r.ok && ((await r.json()) as SessionInfo).user !== null)
+  resuming ??= send('GET', CURRENT_LOGIN_PATH, undefined)
+    .then(async (r) => r.ok && ((await r.json()) as CurrentLogin).user !== null)
     .catch(() => false)
     .finally(() => {
       resuming = null;
@@ -177,7 +177,8 @@ export const api = {
   logout: () => request<void>('POST', '/api/auth/logout'),
   me: () => request<Me>('GET', '/api/me'),
   /** Who is logged in, resuming an expired access token; never a 401. */
-  authSession: () => request<SessionInfo>('GET', SESSION_PATH),
+  currentLogin: () => request<CurrentLogin>('GET', CURRENT_LOGIN_PATH),
+  myConferences: () => request<Membership[]>('GET', '/api/me/conferences'),
 
   profile: () => request<Profile>('GET', '/api/me/profile'),
   saveProfile: (p: Profile) => request<Profile>('PUT', '/api/me/profile', p),

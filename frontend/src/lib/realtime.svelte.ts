@@ -358,8 +358,8 @@ export const realtime = new Realtime({
   },
   checkAuth: async () => {
     try {
-      // The session answer resumes an expired access token, and says 200 either way.
-      if ((await api.authSession()).user) return true;
+      // The current login's answer resumes an expired access token, and says 200 either way.
+      if ((await api.currentLogin()).user) return true;
       auth.me = null;
       return false;
     } catch {

@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 use clap::Parser;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::PgPool;
+use viaduc::http::Site;
 use viaduc::state::{AppState, Settings};
 use viaduc_load::chat::{self, ChatArgs};
 use viaduc_load::floor::{self, FloorArgs};
@@ -40,9 +41,11 @@ async fn node(db: &PgPool, options: &PgConnectOptions) -> (String, String) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let settings = Settings {
-        public_url: format!("http://{addr}"),
-        secure_cookies: false,
-        trust_proxy: false,
+        site: Site {
+            public_url: format!("http://{addr}"),
+            secure_cookies: false,
+            trust_proxy: false,
+        },
         heartbeat: Default::default(),
         metrics_token: None,
     };

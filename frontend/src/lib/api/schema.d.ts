@@ -68,7 +68,7 @@ export interface paths {
          *     refresh cookie (rotating it, as `POST /api/auth/refresh` does); with neither, or a refresh
          *     token that is no longer valid, `user` is `null` and the cookies are cleared.
          */
-        get: operations["session"];
+        get: operations["current_login"];
         put?: never;
         post?: never;
         delete?: never;
@@ -309,6 +309,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/conferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The conferences the caller has joined, soonest first, with their role in each. */
+        get: operations["my_memberships"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me/profile": {
         parameters: {
             query?: never;
@@ -336,7 +353,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Issues a WebSocket ticket for clients that cannot send the session cookie. */
+        /** Issues a WebSocket ticket for clients that cannot send the access cookie. */
         post: operations["ticket"];
         delete?: never;
         options?: never;
@@ -509,6 +526,10 @@ export interface components {
             time_zone: string;
             title: components["schemas"]["LocalizedText"];
         };
+        /** @description Who is logged in, if anyone. */
+        CurrentLogin: {
+            user: null | components["schemas"]["Me"];
+        };
         /** @description The JSON error body, documented in the OpenAPI spec; its TypeScript twin is generated. */
         ErrorBody: {
             error: components["schemas"]["ErrorDetail"];
@@ -573,19 +594,12 @@ export interface components {
             password: string;
         };
         /**
-         * @description The logged-in account and its roles.
+         * @description The logged-in account. Its roles in conferences are `GET /api/me/conferences`.
          * @example {
          *       "display_name": "Anna Peeters",
          *       "email": "attendee@demo.viaduc.eu",
          *       "id": "0b5cdbb5-6f0e-4a59-9d55-2d1e0c7a51f3",
-         *       "is_platform_organiser": false,
-         *       "memberships": [
-         *         {
-         *           "conference_id": "5f1d4c1e-8a47-4d0c-9a55-0b0a3f5e7c21",
-         *           "conference_slug": "ecc-2026",
-         *           "role": "attendee"
-         *         }
-         *       ]
+         *       "is_platform_organiser": false
          *     }
          */
         Me: {
@@ -595,7 +609,6 @@ export interface components {
             id: string;
             /** @description May create conferences. */
             is_platform_organiser: boolean;
-            memberships: components["schemas"]["Membership"][];
         };
         /**
          * @description A member as organisers see them.
@@ -762,10 +775,6 @@ export interface components {
             title: components["schemas"]["LocalizedText"];
             venue: null | components["schemas"]["Venue"];
             visibility: components["schemas"]["Visibility"];
-        };
-        /** @description Who is logged in, if anyone. */
-        SessionInfo: {
-            user: null | components["schemas"]["Me"];
         };
         /**
          * @example {
@@ -1008,7 +1017,7 @@ export interface operations {
             };
         };
     };
-    session: {
+    current_login: {
         parameters: {
             query?: never;
             header?: never;
@@ -1023,7 +1032,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SessionInfo"];
+                    "application/json": components["schemas"]["CurrentLogin"];
                 };
             };
         };
@@ -2252,6 +2261,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    my_memberships: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's memberships */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "conference_id": "5f1d4c1e-8a47-4d0c-9a55-0b0a3f5e7c21",
+                     *         "conference_slug": "ecc-2026",
+                     *         "role": "attendee"
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["Membership"][];
                 };
             };
             /** @description Not logged in, or the access token is invalid or expired */

@@ -1,7 +1,7 @@
 /**
  * Who is logged in. Loaded once at start-up from GET /api/auth/session (200 for a visitor
  * too, so an anonymous page load logs no failed request); login, signup and logout keep it
- * current. The API client clears it when the session is lost.
+ * current. The API client clears it when the login is lost.
  */
 import { api, type Me } from '../api';
 
@@ -12,7 +12,7 @@ class Auth {
 
   async load(): Promise<void> {
     try {
-      this.me = (await api.authSession()).user;
+      this.me = (await api.currentLogin()).user;
     } catch {
       this.me = null;
     } finally {
@@ -34,13 +34,6 @@ class Auth {
     } finally {
       this.me = null;
     }
-  }
-
-  /** Keeps `memberships` in step after joining a conference, without another round trip. */
-  noteMembership(conferenceId: string, slug: string, role: Me['memberships'][number]['role']): void {
-    if (!this.me) return;
-    const rest = this.me.memberships.filter((m) => m.conference_id !== conferenceId);
-    this.me.memberships = [...rest, { conference_id: conferenceId, conference_slug: slug, role }];
   }
 }
 

@@ -3,7 +3,6 @@
  * the agenda, a session, the schedule and the organiser's editor.
  */
 import { api, type Conference } from '../api';
-import { auth } from '../auth/auth.svelte';
 
 export class ConferenceState {
   readonly slug: string;
@@ -37,7 +36,6 @@ export class ConferenceState {
       const c = await api.join(this.slug);
       this.conference = c;
       this.justJoined = true;
-      if (c.my_role) auth.noteMembership(c.id, c.slug, c.my_role);
     } catch (e) {
       this.joinError = e;
     } finally {

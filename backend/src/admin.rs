@@ -1,10 +1,11 @@
-//! `viaduc admin create-organiser`: bootstrap the first organiser of a deployment.
+//! `viaduc admin create-organiser`: bootstrap the first organiser of a deployment (an
+//! account, and optionally its role in a conference).
 
 use anyhow::{bail, Context};
 use secrecy::ExposeSecret;
 use uuid::Uuid;
 
-use super::{normalise_email, password};
+use crate::auth::{normalise_email, password};
 use crate::cli::CreateOrganiserArgs;
 use crate::conference::ConferenceRole;
 use crate::db::Database;
@@ -40,7 +41,6 @@ async fn promote_or_create(db: &sqlx::PgPool, args: &CreateOrganiserArgs) -> any
             password::check_policy(&password, &email)?;
             let hash = password::hash(password).await?;
             let id = Uuid::new_v4();
-            let mut tx = db.begin().await?;
             sqlx::query!(
                 "insert into users (id, email, display_name, password_hash, is_platform_organiser)
                  values ($1, $2, $3, $4, true)",
@@ -49,10 +49,8 @@ async fn promote_or_create(db: &sqlx::PgPool, args: &CreateOrganiserArgs) -> any
                 args.display_name,
                 hash
             )
-            .execute(&mut *tx)
+            .execute(db)
             .await?;
-            crate::profiles::create_empty(&mut *tx, id).await?;
-            tx.commit().await?;
             println!("created platform organiser {email}");
             id
         }

@@ -9,8 +9,8 @@ use axum::response::{IntoResponse, Response};
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 
-use super::Readings;
 use crate::error::AppError;
+use crate::metrics::Readings;
 use crate::state::AppState;
 
 /// Prometheus asks for this format and reads it (counters as `_total`, `# EOF` at the end).
@@ -18,7 +18,7 @@ const OPENMETRICS: &str = "application/openmetrics-text; version=1.0.0; charset=
 
 /// The metrics in the OpenMetrics text format, for the holder of the metrics token.
 pub async fn scrape(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let Some(token) = &state.settings.metrics_token else {
+    let Some(token) = &state.metrics_token else {
         return AppError::NotFound("route").into_response();
     };
     if !presents(&headers, token) {
