@@ -9,6 +9,8 @@
 # the one at $BENCH_PG (default 127.0.0.1:5432, user postgres); the database viaduc_bench is
 # recreated. Each scenario runs $BENCH_REPEAT times (default 3). Raw results (one JSON line
 # per run) go to target/bench/results.jsonl. Usage: tests/load/bench.sh [scenario ...]
+# (panel fanout fanout-viaduc idle storm nodes; fanout-viaduc is fanout without the floor and
+# socket.io). BENCH_VIADUC names another server binary, BENCH_RESULTS another results file.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh
@@ -20,7 +22,7 @@ out=target/bench
 scenarios=("$@")
 [ ${#scenarios[@]} -gt 0 ] || scenarios=(panel fanout idle storm nodes)
 mkdir -p "$out"
-results="$out/results.jsonl"
+results=${BENCH_RESULTS:-$out/results.jsonl}
 : >"$results"
 
 pids=()
@@ -34,7 +36,8 @@ ensure_node
 npm_install frontend
 [ -f frontend/dist/index.html ] || (cd frontend && npm run build)
 SQLX_OFFLINE=true cargo build --release -p viaduc -p viaduc-load
-viaduc=target/release/viaduc
+# BENCH_VIADUC: another server binary to measure (e.g. an earlier commit's, as a baseline).
+viaduc=${BENCH_VIADUC:-target/release/viaduc}
 load=(taskset -c 1 target/release/viaduc-load)
 
 fresh_database() {
@@ -99,18 +102,22 @@ for scenario in "${scenarios[@]}"; do
     fresh_database
     viaduc_runs panel-900 chat --clients 850 --senders 50 --rate 50 --seconds 20
     ;;
-  fanout)
-    step "2. fan-out floor: one thread on CPU 0 writing 450-byte frames to 1,000 loopback sockets"
-    for rate in 10 50 100; do
-      for _ in $(seq "$repeat"); do
-        once "fanout-floor-$rate" floor --sockets 1000 --rate "$rate" --size 450 --seconds 15
+  fanout | fanout-viaduc)
+    # fanout-viaduc: only Viaduc's runs (to compare two builds of it in one session).
+    if [ "$scenario" = fanout ]; then
+      step "2. fan-out floor: one thread on CPU 0 writing 450-byte frames to 1,000 loopback sockets"
+      for rate in 10 50 100; do
+        for _ in $(seq "$repeat"); do
+          once "fanout-floor-$rate" floor --sockets 1000 --rate "$rate" --size 450 --seconds 15
+        done
       done
-    done
+    fi
     step "2. fan-out to 1,000 subscribers: Viaduc"
     fresh_database
     for rate in 10 50 100; do
       viaduc_runs "fanout-viaduc-$rate" chat --clients 990 --senders 10 --rate "$rate" --size 200 --seconds 15
     done
+    [ "$scenario" = fanout ] || continue
     step "2. fan-out to 1,000 subscribers: socket.io 4 (installed into a temporary directory)"
     sio=$(mktemp -d /tmp/viaduc-bench-socketio.XXXXXX)
     (cd "$sio" && npm init -y >/dev/null && npm install --no-audit --no-fund socket.io@4 >/dev/null)
