@@ -46,13 +46,16 @@ where
         .routes(routes!(memberships::my_memberships))
         .routes(routes!(members::list_members))
         .routes(routes!(members::set_role, members::remove_member))
-        .routes(routes!(sessions::list_sessions, sessions::create_session))
         .routes(routes!(
-            sessions::get_session,
-            sessions::update_session,
-            sessions::delete_session
+            sessions::read::list_sessions,
+            sessions::write::create_session
         ))
-        .routes(routes!(sessions::set_people))
+        .routes(routes!(
+            sessions::read::get_session,
+            sessions::write::update_session,
+            sessions::write::delete_session
+        ))
+        .routes(routes!(sessions::people::set_people))
         .routes(routes!(schedule::add_bookmark, schedule::remove_bookmark))
         .routes(routes!(schedule::my_schedule))
         .routes(routes!(schedule::my_schedule_ics))

@@ -4,11 +4,14 @@
  * replacing room state, and commands with a client-chosen id that are resent with the same
  * id after a reconnect until they are acknowledged, rejected or time out.
  */
-import type { ClientMsg, ErrorCode, ServerMsg } from './realtime/protocol';
-import type { FieldError } from './api/errors';
+import type { ClientMsg, ServerMsg } from './realtime/protocol';
 import { api } from './api';
 import { auth } from './auth/auth.svelte';
+import { PendingCommands, type Command } from './realtime/commands';
+import { RealtimeError } from './realtime/error';
 import { backoffDelay, isFinalClose, RoomCursor } from './realtime/sync';
+
+export { RealtimeError };
 
 /** The subset of the browser WebSocket the client uses (a fake one in tests). */
 export interface SocketLike {
@@ -37,21 +40,6 @@ export interface RoomHandlers {
 
 export type Status = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
 
-/** A command or room failure: a server error code, or `timeout` / `closed` locally. */
-export class RealtimeError extends Error {
-  readonly code: ErrorCode | 'timeout' | 'closed';
-  readonly retryable: boolean;
-  /** For `validation`: each broken rule with its code and parameters, to be worded in the UI. */
-  readonly fields: FieldError[];
-  constructor(code: ErrorCode | 'timeout' | 'closed', message: string, retryable = false, fields: FieldError[] = []) {
-    super(message);
-    this.name = 'RealtimeError';
-    this.code = code;
-    this.retryable = retryable;
-    this.fields = fields;
-  }
-}
-
 export interface RealtimeOptions {
   url?: () => string;
   createSocket?: (url: string) => SocketLike;
@@ -71,16 +59,6 @@ interface Room {
   live: boolean;
 }
 
-interface Pending {
-  id: string;
-  room: string;
-  name: string;
-  data: unknown;
-  resolve: (data: unknown) => void;
-  reject: (error: RealtimeError) => void;
-  timer: ReturnType<typeof setTimeout>;
-}
-
 const OPEN = 1;
 
 function defaultUrl(): string {
@@ -98,7 +76,7 @@ export class Realtime {
   #opts: Required<Omit<RealtimeOptions, 'checkAuth' | 'onAuthLost'>> & Pick<RealtimeOptions, 'checkAuth' | 'onAuthLost'>;
   #ws: SocketLike | null = null;
   #rooms = new Map<string, Room>();
-  #pending = new Map<string, Pending>();
+  #pending = new PendingCommands();
   #attempt = 0;
   #reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   #opened = false;
@@ -137,9 +115,7 @@ export class Realtime {
       if (mine.listeners.size === 0 && this.#rooms.get(room) === mine) {
         this.#rooms.delete(room);
         this.#send({ type: 'unsubscribe', room });
-        for (const p of [...this.#pending.values()]) {
-          if (p.room === room) this.#settle(p.id)?.reject(new RealtimeError('closed', 'unsubscribed'));
-        }
+        this.#pending.abandon('unsubscribed', room);
       }
     };
   }
@@ -149,15 +125,10 @@ export class Realtime {
    * Until acknowledged it is resent with the same id after every reconnect.
    */
   command(room: string, name: string, data: unknown = {}): Promise<unknown> {
-    const id = this.#opts.newId();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#settle(id)?.reject(new RealtimeError('timeout', 'no answer', true));
-      }, this.#opts.commandTimeoutMs);
-      const p: Pending = { id, room, name, data, resolve, reject, timer };
-      this.#pending.set(id, p);
-      if (this.#rooms.get(room)?.live) this.#sendCommand(p);
-    });
+    const command: Command = { id: this.#opts.newId(), room, name, data };
+    const answer = this.#pending.add(command, this.#opts.commandTimeoutMs);
+    if (this.#rooms.get(room)?.live) this.#sendCommand(command);
+    return answer;
   }
 
   /** Sends a feature's typed command (e.g. a `ChatCommand`); see [`command`]. */
@@ -219,7 +190,7 @@ export class Realtime {
     const ws = this.#ws;
     this.#ws = null;
     ws?.close(1000);
-    for (const id of [...this.#pending.keys()]) this.#settle(id)?.reject(new RealtimeError('closed', 'connection closed'));
+    this.#pending.abandon('connection closed');
   }
 
   #dropped(code: number): void {
@@ -260,7 +231,7 @@ export class Realtime {
   #receive(msg: ServerMsg): void {
     switch (msg.type) {
       case 'ack':
-        this.#settle(msg.id)?.resolve(msg.data);
+        this.#pending.settle(msg.id)?.resolve(msg.data);
         return;
       case 'error': {
         const error = new RealtimeError(msg.code, msg.message, msg.retryable, msg.fields);
@@ -274,7 +245,7 @@ export class Realtime {
             }, 1_000);
             return;
           }
-          this.#settle(msg.id)?.reject(error);
+          this.#pending.settle(msg.id)?.reject(error);
         } else if (msg.room !== undefined) {
           const room = this.#rooms.get(msg.room);
           if (room && msg.retryable) {
@@ -314,7 +285,7 @@ export class Realtime {
         }
         room.live = true;
         for (const h of room.listeners) h.subscribed?.(msg.recovered, msg.roles);
-        for (const p of this.#pending.values()) if (p.room === msg.room) this.#sendCommand(p);
+        for (const p of this.#pending.inRoom(msg.room)) this.#sendCommand(p);
         return;
       }
       case 'presence': {
@@ -333,21 +304,13 @@ export class Realtime {
     this.#send(room.cursor.subscribeMsg(name));
   }
 
-  #sendCommand(p: Pending): void {
+  #sendCommand(p: Command): void {
     this.#send({ type: 'command', id: p.id, room: p.room, name: p.name, data: p.data });
   }
 
   #send(msg: ClientMsg): void {
     const ws = this.#ws;
     if (ws && ws.readyState === OPEN) ws.send(JSON.stringify(msg));
-  }
-
-  #settle(id: string): Pending | undefined {
-    const p = this.#pending.get(id);
-    if (!p) return undefined;
-    this.#pending.delete(id);
-    clearTimeout(p.timer);
-    return p;
   }
 }
 

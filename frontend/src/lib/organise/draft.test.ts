@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Session } from '../api';
-import { contentLanguages, draftFromSession, draftToInput, emptyDraft, fieldId, placeServerFields } from './draft';
+import {
+  contentLanguages,
+  draftFromSession,
+  draftToInput,
+  emptyDraft,
+  fieldId,
+  fieldProblems,
+  placeServerFields,
+} from './draft';
 
 const conference = { languages: ['en', 'fr'], starts_on: '2026-05-12', time_zone: 'Europe/Brussels' };
 
@@ -131,5 +139,13 @@ describe('server field errors', () => {
   it('have stable DOM ids', () => {
     expect(fieldId('title.fr')).toBe('sf-title-fr');
     expect(fieldId('start')).toBe('sf-start');
+  });
+
+  it('describe an input by its hint, then its problem', () => {
+    const fields = fieldProblems((field) => (field === 'capacity' ? 'at least 1' : ''));
+    expect(fields.describedBy('capacity', 'sf-capacity-hint')).toBe('sf-capacity-hint sf-capacity-error');
+    expect(fields.describedBy('capacity')).toBe('sf-capacity-error');
+    expect(fields.describedBy('city', 'sf-venue-hint')).toBe('sf-venue-hint');
+    expect(fields.describedBy('city')).toBeUndefined();
   });
 });

@@ -178,3 +178,21 @@ export function placeServerFields(
 export function fieldId(field: string): string {
   return 'sf-' + field.replace(/[^\w]/g, '-');
 }
+
+/** What the form's inputs need to know of the problems: each field's message, and its `aria-describedby`. */
+export interface FieldProblems {
+  /** The field's problem in words; empty when there is none. */
+  message(field: string): string;
+  /** The ids describing the field's input: its hint, then its problem. */
+  describedBy(field: string, hintId?: string): string | undefined;
+}
+
+export function fieldProblems(message: (field: string) => string): FieldProblems {
+  return {
+    message,
+    describedBy(field, hintId) {
+      const ids = [hintId ?? '', message(field) ? fieldId(field) + '-error' : ''].filter(Boolean);
+      return ids.length ? ids.join(' ') : undefined;
+    },
+  };
+}
