@@ -2,7 +2,7 @@
 -- one generic rule, so a new kind needs no change here.
 alter table rooms drop constraint rooms_id_format;
 alter table rooms add constraint rooms_id_format
-    check (id ~ '^[a-z][a-z_]{0,22}:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$');
+    check (id ~ '^[a-z][a-z_]{0,14}:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$');
 
 -- A change of someone's rights (a role changed, removed from a conference, a login ended, a
 -- session's people or visibility changed), written in the change's own transaction. Its

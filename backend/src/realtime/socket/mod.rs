@@ -96,7 +96,9 @@ type Limiter = RateLimiter<
 >;
 
 struct Connection {
-    rooms: HashMap<RoomId, Joined>,
+    /// Boxed: a map reserves room for several entries, and most connections are in one or
+    /// two rooms, so small slots keep an idle connection small.
+    rooms: HashMap<RoomId, Box<Joined>>,
     out: Vec<Message>,
     jobs: Arc<JobCtx>,
     waiting: VecDeque<Waiting>,
@@ -269,10 +271,12 @@ impl Connection {
                 }
                 // A room subscribed again keeps its delivery until the job starts (see
                 // `next_job`): its buffered events must not be lost.
-                self.rooms.entry(room).or_insert(Joined {
-                    delivery: Joined::pending(None),
-                    rights: None,
-                    _presence: None,
+                self.rooms.entry(room).or_insert_with(|| {
+                    Box::new(Joined {
+                        delivery: Joined::pending(None),
+                        rights: None,
+                        _presence: None,
+                    })
                 });
                 Request::Subscribe { room, since, epoch }
             }

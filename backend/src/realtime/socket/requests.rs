@@ -73,7 +73,7 @@ impl Connection {
     /// a command in a room not joined) start nothing.
     pub(super) fn next_job(&mut self) -> Option<RunningJob> {
         let Waiting { request, answer_by } = self.waiting.pop_front()?;
-        let rights_in = |rooms: &HashMap<RoomId, Joined>, room: &RoomId| {
+        let rights_in = |rooms: &HashMap<RoomId, Box<Joined>>, room: &RoomId| {
             rooms.get(room).and_then(|joined| joined.rights.clone())
         };
         let (job, command) = match request {
