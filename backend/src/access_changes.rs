@@ -38,7 +38,8 @@ pub async fn person(
     Ok(())
 }
 
-/// The rights of everyone in `room` changed (e.g. a session became invite-only).
+/// The rights of everyone in `room` changed (e.g. a session became invite-only); the other
+/// rooms of the same thing (`<kind>:<same id>`, such as the session's backstage) too.
 pub async fn room(db: impl PgExecutor<'_>, room: &str) -> AppResult<()> {
     sqlx::query_scalar!("select record_access_change(null, null, null, $1)", room)
         .fetch_one(db)

@@ -28,6 +28,7 @@ pub mod http;
 pub mod metrics;
 mod monitoring;
 pub mod notifications;
+pub mod panels;
 pub mod private_rooms;
 pub mod profiles;
 pub mod realtime;

@@ -14,7 +14,7 @@ use crate::http::Site;
 use crate::metrics::Metrics;
 use crate::realtime::feature::Features;
 use crate::realtime::{Heartbeat, Realtime};
-use crate::{announcements, chat, conference, notifications, private_rooms};
+use crate::{announcements, chat, conference, notifications, panels, private_rooms};
 
 /// The live features, each registered with one line: their rooms, commands and snapshots
 /// plug into the real-time core (see `docs/realtime.md`, "Adding a live feature").
@@ -25,6 +25,7 @@ pub fn live_features() -> Features {
         .with(notifications::Notifications)
         .with(chat::Chat)
         .with(announcements::Announcements)
+        .with(panels::Qa::default())
 }
 
 #[derive(Clone, FromRef)]

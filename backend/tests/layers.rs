@@ -37,6 +37,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "notifications",
             "chat",
             "announcements",
+            "panels",
         ],
     ),
     (

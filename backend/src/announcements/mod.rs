@@ -66,12 +66,11 @@ impl LiveFeature for Announcements {
         })
     }
 
-    fn typescript(&self) -> Option<(&'static str, String)> {
-        let module = typescript_module(
-            "backend/src/announcements/wire.rs",
+    fn typescript(&self) -> Option<(String, String)> {
+        Some(typescript_module(
+            "announcements",
             &wire::typescript_decls(),
-        );
-        Some(("frontend/src/lib/announcements/live.ts", module))
+        ))
     }
 }
 

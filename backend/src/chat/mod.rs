@@ -5,6 +5,7 @@
 
 mod messages;
 mod moderation;
+pub use moderation::is_muted;
 pub mod wire;
 
 use async_trait::async_trait;
@@ -73,8 +74,7 @@ impl LiveFeature for Chat {
         to_json(&messages::snapshot(db, room, viewer).await?)
     }
 
-    fn typescript(&self) -> Option<(&'static str, String)> {
-        let module = typescript_module("backend/src/chat/wire.rs", &wire::typescript_decls());
-        Some(("frontend/src/lib/chat/live.ts", module))
+    fn typescript(&self) -> Option<(String, String)> {
+        Some(typescript_module("chat", &wire::typescript_decls()))
     }
 }

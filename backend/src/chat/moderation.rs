@@ -2,13 +2,15 @@
 //! only (the room's `moderator` role).
 
 use chrono::Utc;
+use sqlx::PgConnection;
+use uuid::Uuid;
 
 use super::messages::message_changed;
 use super::wire::{ChatEvent, MessageRef, Mute, Muted, SlowMode, Unmuted};
 use crate::error::{AppError, AppResult, Problem};
 use crate::realtime::feature::CommandCtx;
 use crate::realtime::log::EventTx;
-use crate::realtime::room::MODERATOR;
+use crate::realtime::room::{RoomId, MODERATOR};
 
 const LONGEST_SLOW_MODE_SECS: i32 = 3600;
 const LONGEST_MUTE_MINUTES: i64 = 60 * 24 * 30;
@@ -101,4 +103,18 @@ pub async fn unmute(ctx: &CommandCtx<'_>, etx: &mut EventTx, who: Unmuted) -> Ap
     .await?;
     etx.emit(ctx.room, &ChatEvent::Unmuted(who)).await?;
     Ok(who)
+}
+
+/// Whether a moderator muted `user_id` in `room` (other features of the room, such as a
+/// panel's Q&A, keep a muted person quiet too).
+pub async fn is_muted(db: &mut PgConnection, room: RoomId, user_id: Uuid) -> AppResult<bool> {
+    let muted = sqlx::query_scalar!(
+        r#"select exists(select 1 from chat_mutes
+                         where room_id = $1 and user_id = $2 and until > now()) as "muted!""#,
+        room.to_string(),
+        user_id
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(muted)
 }

@@ -92,37 +92,44 @@ impl RoomRules for SessionSpace {
     }
 
     async fn enter(&self, db: &PgPool, user_id: Uuid, session_id: Uuid) -> AppResult<Rights> {
-        let row = sqlx::query!(
-            r#"select s.conference_id, s.visibility as "visibility: Visibility",
-                      p.role as "session_role?: SessionRole"
-               from sessions s
-               left join session_people p on p.session_id = s.id and p.user_id = $2
-               where s.id = $1"#,
-            session_id,
-            user_id
-        )
-        .fetch_optional(db)
-        .await?
-        .ok_or(AppError::NotFound("room"))?;
-        let role = role_in(db, row.conference_id, user_id).await?;
-        if !sees_session(row.visibility, role, row.session_role) {
-            return Err(AppError::NotFound("room"));
-        }
-        let mut roles = role.map(conference_roles).unwrap_or_default();
-        let (session_role, runs_session) = match row.session_role {
-            Some(SessionRole::Moderator) => (Some(SESSION_MODERATOR), true),
-            Some(SessionRole::Facilitator) => (Some(FACILITATOR), true),
-            Some(SessionRole::Speaker) => (Some(SESSION_SPEAKER), false),
-            Some(SessionRole::Guest) => (Some(GUEST), false),
-            None => (None, false),
-        };
-        roles.extend(session_role);
-        if runs_session && !roles.contains(&MODERATOR) {
-            roles.push(MODERATOR);
-        }
-        Ok(Rights {
-            conference_id: Some(row.conference_id),
-            roles,
-        })
+        session_rights(db, user_id, session_id).await
     }
+}
+
+/// The roles of `user_id` in session `session_id`'s rooms (its live space and the features'
+/// rooms of it): their conference role's, their role among its people, and `moderator`
+/// for who runs it. `NotFound` for a session they may not see.
+pub async fn session_rights(db: &PgPool, user_id: Uuid, session_id: Uuid) -> AppResult<Rights> {
+    let row = sqlx::query!(
+        r#"select s.conference_id, s.visibility as "visibility: Visibility",
+                  p.role as "session_role?: SessionRole"
+           from sessions s
+           left join session_people p on p.session_id = s.id and p.user_id = $2
+           where s.id = $1"#,
+        session_id,
+        user_id
+    )
+    .fetch_optional(db)
+    .await?
+    .ok_or(AppError::NotFound("room"))?;
+    let role = role_in(db, row.conference_id, user_id).await?;
+    if !sees_session(row.visibility, role, row.session_role) {
+        return Err(AppError::NotFound("room"));
+    }
+    let mut roles = role.map(conference_roles).unwrap_or_default();
+    let (session_role, runs_session) = match row.session_role {
+        Some(SessionRole::Moderator) => (Some(SESSION_MODERATOR), true),
+        Some(SessionRole::Facilitator) => (Some(FACILITATOR), true),
+        Some(SessionRole::Speaker) => (Some(SESSION_SPEAKER), false),
+        Some(SessionRole::Guest) => (Some(GUEST), false),
+        None => (None, false),
+    };
+    roles.extend(session_role);
+    if runs_session && !roles.contains(&MODERATOR) {
+        roles.push(MODERATOR);
+    }
+    Ok(Rights {
+        conference_id: Some(row.conference_id),
+        roles,
+    })
 }

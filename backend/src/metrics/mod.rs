@@ -36,12 +36,16 @@ impl MetricConstructor<Histogram> for LatencyHistogram {
     }
 }
 
-/// How a WebSocket command ended: `ok` (acknowledged) or `error` (refused or failed).
-/// Not the command's name: clients choose it, and every distinct value is a series.
+/// A WebSocket command by the live feature that ran it (see `realtime::commands::owner`) and
+/// how it ended: `ok` (acknowledged) or `error` (refused or failed). Not the command's name:
+/// clients choose it, and every distinct value would be a series.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct CommandLabels {
+    feature: &'static str,
     outcome: &'static str,
 }
+
+const OUTCOMES: [&str; 2] = ["ok", "error"];
 
 /// An HTTP request by its route pattern (`/api/conferences/{id}`, or `fallback` for the
 /// frontend and unknown paths), never its concrete path, which would make a series per id.
@@ -100,10 +104,6 @@ impl Metrics {
             bus_lag: latency_histogram(),
             http_requests: Family::new_with_constructor(LatencyHistogram),
         };
-        // Both outcomes exist from the start, so a rate of errors is 0 rather than absent.
-        for outcome in ["ok", "error"] {
-            let _ = metrics.commands.get_or_create(&CommandLabels { outcome });
-        }
         metrics.registered()
     }
 
@@ -188,16 +188,30 @@ impl Metrics {
         self.slow_cuts.inc();
     }
 
-    /// Runs a WebSocket command and records how long it took and whether it succeeded.
+    /// Creates the command series of these features, so that a rate of errors is 0 from
+    /// the start rather than absent.
+    pub fn expect_commands(&self, features: impl IntoIterator<Item = &'static str>) {
+        for feature in features {
+            for outcome in OUTCOMES {
+                let _ = self
+                    .commands
+                    .get_or_create(&CommandLabels { feature, outcome });
+            }
+        }
+    }
+
+    /// Runs a WebSocket command of `feature` and records how long it took and whether it
+    /// succeeded.
     pub async fn time_command<T, E>(
         &self,
+        feature: &'static str,
         command: impl Future<Output = Result<T, E>>,
     ) -> Result<T, E> {
         let started = Instant::now();
         let result = command.await;
-        let outcome = if result.is_ok() { "ok" } else { "error" };
+        let outcome = OUTCOMES[usize::from(result.is_err())];
         self.commands
-            .get_or_create(&CommandLabels { outcome })
+            .get_or_create(&CommandLabels { feature, outcome })
             .observe(started.elapsed().as_secs_f64());
         result
     }

@@ -101,12 +101,11 @@ impl LiveFeature for Notifications {
         to_json(&NotificationsSnapshot { latest, unread })
     }
 
-    fn typescript(&self) -> Option<(&'static str, String)> {
-        let module = typescript_module(
-            "backend/src/notifications/wire.rs",
+    fn typescript(&self) -> Option<(String, String)> {
+        Some(typescript_module(
+            "notifications",
             &wire::typescript_decls(),
-        );
-        Some(("frontend/src/lib/notifications/live.ts", module))
+        ))
     }
 }
 

@@ -179,8 +179,8 @@ fn act_on(hub: &Hub, change: AccessChange) {
             .conference_id
             .map_or(Recheck::All, Recheck::Conference);
         hub.connections.recheck_person(user_id, scope);
-    } else if let Some(room) = change.room_id.and_then(|room| room.parse().ok()) {
-        hub.recheck_room(room);
+    } else if let Some(room) = change.room_id.and_then(|room| room.parse::<RoomId>().ok()) {
+        hub.recheck_rooms_of(room.id);
     }
 }
 

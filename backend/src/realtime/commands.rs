@@ -29,6 +29,21 @@ pub struct PresentPerson {
     pub display_name: String,
 }
 
+/// Who runs `command` in `room`, for the metrics: the owning feature's name, `core` for
+/// the core's own, `unknown` for a command nobody takes.
+pub fn owner(features: &Features, room: RoomId, command: &str) -> &'static str {
+    if command == PRESENCE_LIST {
+        return CORE;
+    }
+    features
+        .for_command(room, command)
+        .map_or(UNKNOWN, |feature| feature.name())
+}
+
+/// The metric names of commands no feature owns.
+pub const CORE: &str = "core";
+const UNKNOWN: &str = "unknown";
+
 /// Runs command `id`. A write command is recorded under the caller and its id, in the
 /// transaction that applies it: a retry finds the record and gets the original result.
 #[tracing::instrument(skip_all, fields(room = %ctx.room, name))]

@@ -18,8 +18,8 @@ use super::room::{Rights, RoomId};
 pub enum Recheck {
     /// Every room of this conference.
     Conference(Uuid),
-    /// This room.
-    Room(RoomId),
+    /// Every room of one thing (`<any kind>:<id>`: a session's room and its backstage).
+    RoomsOf(Uuid),
     /// Every room.
     All,
 }
@@ -28,7 +28,7 @@ impl Recheck {
     pub fn covers(self, room: RoomId, rights: &Rights) -> bool {
         match self {
             Recheck::Conference(id) => rights.conference_id == Some(id),
-            Recheck::Room(only) => only == room,
+            Recheck::RoomsOf(id) => room.id == id,
             Recheck::All => true,
         }
     }

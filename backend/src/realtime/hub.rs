@@ -192,12 +192,22 @@ impl Hub {
         let _ = self.pump.send(PumpMsg::ResyncAll);
     }
 
-    /// Re-checks the rights of every local subscriber of `room`.
-    pub fn recheck_room(&self, room: RoomId) {
-        if let Some(entry) = self.rooms().get(&room) {
-            for subscriber in entry.subscribers.values() {
-                subscriber.offer(Outgoing::Recheck(Box::new(Recheck::Room(room))));
+    /// Re-checks the rights of every local subscriber of the rooms of `id` (a session's room
+    /// and its backstage, say), once per connection.
+    pub fn recheck_rooms_of(&self, id: Uuid) {
+        let mut concerned = HashMap::new();
+        for (room, entry) in self.rooms().iter() {
+            if room.id == id {
+                concerned.extend(
+                    entry
+                        .subscribers
+                        .iter()
+                        .map(|(conn, sub)| (*conn, sub.clone())),
+                );
             }
+        }
+        for subscriber in concerned.values() {
+            subscriber.offer(Outgoing::Recheck(Box::new(Recheck::RoomsOf(id))));
         }
     }
 

@@ -141,8 +141,9 @@ impl JobCtx {
                     hub: &self.hub,
                     presence: &self.presence,
                 };
+                let owner = commands::owner(&self.features, room, &name);
                 let command = commands::execute(&self.features, &ctx, id, &name, data);
-                Reply::Frame(match self.hub.metrics.time_command(command).await {
+                Reply::Frame(match self.hub.metrics.time_command(owner, command).await {
                     Ok(data) => frame(&ServerMsg::Ack { id, data }),
                     Err(error) => error_frame(Some(id), Some(room), error),
                 })

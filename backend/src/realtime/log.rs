@@ -2,11 +2,14 @@
 //! transaction that makes the change, publishing after commit, and reading it back for
 //! replay and cross-node forwarding.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::{PgConnection, PgExecutor, PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
+use super::coalesce::Coalesced;
 use super::hub::Hub;
 use super::room::RoomId;
 use crate::error::{AppError, AppResult};
@@ -25,6 +28,8 @@ pub struct LoggedEvent {
 pub struct EventTx {
     tx: Transaction<'static, Postgres>,
     appended: Vec<LoggedEvent>,
+    /// Counts changed, to reach their rooms coalesced after commit (see `coalesce.rs`).
+    touched: Vec<(Arc<Coalesced>, RoomId, Uuid)>,
 }
 
 impl EventTx {
@@ -32,6 +37,7 @@ impl EventTx {
         Ok(EventTx {
             tx: db.begin().await?,
             appended: Vec::new(),
+            touched: Vec::new(),
         })
     }
 
@@ -82,13 +88,34 @@ impl EventTx {
         Ok(seq)
     }
 
+    /// Marks `item`'s count in `room` as changed: once this transaction has committed, the
+    /// new count reaches the room coalesced with others (see `coalesce.rs`).
+    pub fn touch(&mut self, counts: &Arc<Coalesced>, room: RoomId, item: Uuid) {
+        self.touched.push((Arc::clone(counts), room, item));
+    }
+
     /// Commits, then hands the appended events to the hub (local subscribers and the
-    /// other nodes).
+    /// other nodes) and the touched counts to their tally.
     pub async fn commit(self, hub: &Hub) -> AppResult<()> {
         self.tx.commit().await?;
         hub.published(self.appended);
+        for (counts, room, item) in self.touched {
+            counts.touch(room, item);
+        }
         Ok(())
     }
+}
+
+/// Waits for, and holds until commit, the lock of `room`'s row: the one appending to the
+/// room takes it too, so what is read after it is at least as new as any earlier event.
+pub async fn lock_room(db: &mut PgConnection, room: RoomId) -> AppResult<()> {
+    sqlx::query!(
+        "select last_seq from rooms where id = $1 for update",
+        room.to_string()
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(())
 }
 
 /// A room's epoch and the seq of its last event (0 for a room without events).

@@ -5,6 +5,7 @@
 //! documented in `docs/realtime.md`.
 
 pub mod bus;
+pub mod coalesce;
 pub mod commands;
 pub mod connections;
 mod errors;
@@ -77,6 +78,8 @@ impl Realtime {
         features: Features,
         metrics: Arc<Metrics>,
     ) -> Self {
+        let names = features.all().map(|feature| feature.name());
+        metrics.expect_commands(names.chain([commands::CORE]));
         let hub = Hub::start(db.clone(), metrics);
         let presence = Presence::start(Arc::clone(&hub));
         tokio::spawn(bus::run_notifier(Arc::clone(&hub)));
@@ -86,6 +89,9 @@ impl Realtime {
             heartbeat.ping_every,
         ));
         tokio::spawn(log::run_pruner(db.clone()));
+        for feature in features.all() {
+            feature.start(&hub);
+        }
         Realtime {
             hub,
             presence,

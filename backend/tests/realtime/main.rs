@@ -14,5 +14,6 @@ mod nodes;
 mod notices;
 mod outages;
 mod plug_in;
+mod qa;
 mod resume;
 mod rights;

@@ -78,11 +78,11 @@ async fn a_scrape_counts_a_clients_connection_room_command_and_event(db: PgPool)
     assert_eq!(value("viaduc_realtime_deliveries_total"), Some(1.0));
     assert_eq!(value("viaduc_ws_slow_disconnects_total"), Some(0.0));
     assert_eq!(
-        value(r#"viaduc_realtime_command_duration_seconds_count{outcome="ok"}"#),
+        value(r#"viaduc_realtime_command_duration_seconds_count{feature="chat",outcome="ok"}"#),
         Some(1.0)
     );
     assert_eq!(
-        value(r#"viaduc_realtime_command_duration_seconds_count{outcome="error"}"#),
+        value(r#"viaduc_realtime_command_duration_seconds_count{feature="chat",outcome="error"}"#),
         Some(0.0)
     );
     // The event went to the only subscriber straight from the commit, not through the log.

@@ -30,8 +30,6 @@ pub async fn create_session(
     let id = Uuid::new_v4();
     let mut tx = db.begin().await?;
     write_session(&mut tx, access.conference_id, id, &input).await?;
-    // Its visibility may have changed: who is in its live room is asked again.
-    live::session_access_changed(&mut tx, id).await?;
     crate::audit::record(
         &mut *tx,
         access.conference_id,

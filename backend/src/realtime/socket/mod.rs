@@ -5,7 +5,7 @@
 //! connection, with one channel: at 10,000 connections every extra task or channel costs
 //! megabytes. The loop owns the connection's rooms, in one map.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -28,7 +28,7 @@ use super::room::RoomId;
 use super::Realtime;
 use crate::metrics::Metrics;
 use requests::{finished, Request, RunningJob, Waiting};
-use rooms::Joined;
+use rooms::Rooms;
 
 /// Frames written per flush.
 const BATCH: usize = 64;
@@ -60,7 +60,7 @@ pub async fn serve(
         .register(login_id, user_id, queue_tx);
     let kick = Arc::clone(&subscriber.kick);
     let mut connection = Connection {
-        rooms: HashMap::new(),
+        rooms: Rooms::default(),
         out: Vec::new(),
         jobs: Arc::new(JobCtx {
             user_id,
@@ -96,9 +96,7 @@ type Limiter = RateLimiter<
 >;
 
 struct Connection {
-    /// Boxed: a map reserves room for several entries, and most connections are in one or
-    /// two rooms, so small slots keep an idle connection small.
-    rooms: HashMap<RoomId, Box<Joined>>,
+    rooms: Rooms,
     out: Vec<Message>,
     jobs: Arc<JobCtx>,
     waiting: VecDeque<Waiting>,
@@ -117,8 +115,8 @@ struct Connection {
 /// Leaving the hub's rooms when the connection ends, even in the middle of a job.
 impl Drop for Connection {
     fn drop(&mut self) {
-        for room in self.rooms.keys() {
-            self.jobs.hub.unsubscribe(*room, self.jobs.conn_id);
+        for room in self.rooms.ids() {
+            self.jobs.hub.unsubscribe(room, self.jobs.conn_id);
         }
     }
 }
@@ -264,20 +262,14 @@ impl Connection {
         }
         let request = match message {
             ClientMsg::Subscribe { since, epoch, .. } => {
-                if !self.rooms.contains_key(&room) && self.rooms.len() >= MAX_SUBSCRIPTIONS {
+                if !self.rooms.contains(&room) && self.rooms.len() >= MAX_SUBSCRIPTIONS {
                     let most = "at most 50 subscriptions per connection";
                     self.refuse(None, Some(room_name), ErrorCode::TooManySubscriptions, most);
                     return;
                 }
                 // A room subscribed again keeps its delivery until the job starts (see
                 // `next_job`): its buffered events must not be lost.
-                self.rooms.entry(room).or_insert_with(|| {
-                    Box::new(Joined {
-                        delivery: Joined::pending(None),
-                        rights: None,
-                        _presence: None,
-                    })
-                });
+                self.rooms.join(room);
                 Request::Subscribe { room, since, epoch }
             }
             ClientMsg::Unsubscribe { .. } => Request::Unsubscribe { room },

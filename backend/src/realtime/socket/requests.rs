@@ -1,7 +1,7 @@
 //! A connection's requests, taken one at a time: what waits (with the time it must be
 //! answered by), the job that runs, and the answers owed when the database is slow.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use axum::extract::ws::Message;
 use tokio::time::Instant;
@@ -11,7 +11,7 @@ use super::super::connections::Recheck;
 use super::super::jobs::{self, Job, Reply};
 use super::super::protocol::{close, ErrorCode};
 use super::super::room::RoomId;
-use super::rooms::{Delivery, Joined};
+use super::rooms::{Delivery, Joined, Rooms};
 use super::{Connection, JOBS};
 
 /// What waits for its turn; a client's request is answered by `answer_by` at the latest.
@@ -73,9 +73,8 @@ impl Connection {
     /// a command in a room not joined) start nothing.
     pub(super) fn next_job(&mut self) -> Option<RunningJob> {
         let Waiting { request, answer_by } = self.waiting.pop_front()?;
-        let rights_in = |rooms: &HashMap<RoomId, Box<Joined>>, room: &RoomId| {
-            rooms.get(room).and_then(|joined| joined.rights.clone())
-        };
+        let rights_in =
+            |rooms: &Rooms, room: &RoomId| rooms.get(room).and_then(|joined| joined.rights.clone());
         let (job, command) = match request {
             Request::Subscribe { room, since, epoch } => {
                 let rights = rights_in(&self.rooms, &room);

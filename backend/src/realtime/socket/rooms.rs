@@ -24,7 +24,53 @@ pub(super) enum Delivery {
     Live(i64),
 }
 
-/// A room of this connection: the one map of its rooms.
+/// A connection's rooms, the one map of them: at most `MAX_SUBSCRIPTIONS` and mostly one or
+/// two, so a list searched in order and sized to fit. At that size it is smaller than a hash
+/// map and quicker to search than a key is to hash, and every delivery looks its room up.
+#[derive(Default)]
+pub(super) struct Rooms(Vec<(RoomId, Joined)>);
+
+impl Rooms {
+    pub(super) fn get(&self, room: &RoomId) -> Option<&Joined> {
+        self.0
+            .iter()
+            .find(|(id, _)| id == room)
+            .map(|(_, joined)| joined)
+    }
+
+    pub(super) fn get_mut(&mut self, room: &RoomId) -> Option<&mut Joined> {
+        let found = self.0.iter_mut().find(|(id, _)| id == room);
+        found.map(|(_, joined)| joined)
+    }
+
+    pub(super) fn contains(&self, room: &RoomId) -> bool {
+        self.get(room).is_some()
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Adds `room`, not yet subscribed, unless it is already here.
+    pub(super) fn join(&mut self, room: RoomId) {
+        if !self.contains(&room) {
+            // Grown one by one: subscribing is rare, and most connections stay at one room.
+            self.0.reserve_exact(1);
+            self.0.push((room, Joined::new()));
+        }
+    }
+
+    pub(super) fn remove(&mut self, room: &RoomId) -> Option<Joined> {
+        let at = self.0.iter().position(|(id, _)| id == room)?;
+        Some(self.0.swap_remove(at).1)
+    }
+
+    pub(super) fn ids(&self) -> impl Iterator<Item = RoomId> + '_ {
+        self.0.iter().map(|(id, _)| *id)
+    }
+}
+
+/// A room of this connection.
 pub(super) struct Joined {
     pub(super) delivery: Delivery,
     /// The person's rights here; `None` until the first subscription is through.
@@ -34,6 +80,14 @@ pub(super) struct Joined {
 }
 
 impl Joined {
+    fn new() -> Joined {
+        Joined {
+            delivery: Joined::pending(None),
+            rights: None,
+            _presence: None,
+        }
+    }
+
     pub(super) fn pending(live: Option<i64>) -> Delivery {
         Delivery::Pending {
             buffer: Vec::new(),
@@ -134,7 +188,7 @@ impl Connection {
     /// re-check is through (it may bring a new snapshot).
     pub(super) fn hold_for_recheck(&mut self, scope: &Recheck) -> Vec<(RoomId, Rights)> {
         let mut held = Vec::new();
-        for (room, joined) in &mut self.rooms {
+        for (room, joined) in &mut self.rooms.0 {
             let (Delivery::Live(last), Some(rights)) = (&joined.delivery, &joined.rights) else {
                 continue;
             };

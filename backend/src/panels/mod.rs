@@ -1,0 +1,114 @@
+//! Panels: what happens in a plenary or panel session beside its chat. So far its
+//! moderated Q&A (`qa.*`): attendees ask (optionally anonymously, tagged with the language)
+//! and upvote; moderators approve when pre-moderation is on, hide, mark "now answering" and
+//! answered, edit, merge duplicates. Questions live in the session's room (`session:<id>`)
+//! as attendees see them and in its backstage (`backstage:<id>`) as moderators see them.
+//! Upvote counts reach screens coalesced (`realtime/coalesce.rs`).
+
+mod backstage;
+mod moderation;
+mod questions;
+pub mod wire;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde_json::Value;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::conference::live::SESSION_ROOM;
+use crate::error::AppResult;
+use crate::realtime::coalesce::{Coalesced, Tally};
+use crate::realtime::feature::{
+    parse_command, to_json, typescript_module, CommandCtx, LiveFeature, RoomRules, Viewer,
+};
+use crate::realtime::hub::Hub;
+use crate::realtime::log::EventTx;
+use crate::realtime::room::{RoomId, RoomKind};
+use backstage::{Backstage, BACKSTAGE};
+use wire::{BackstageEvent, QaCommand, QaEvent, VoteCounts};
+
+/// Q&A as a live feature.
+#[derive(Default)]
+pub struct Qa {
+    /// Upvotes whose counts wait for the next coalesced event.
+    votes: Arc<Coalesced>,
+}
+
+#[async_trait]
+impl LiveFeature for Qa {
+    fn name(&self) -> &'static str {
+        "qa"
+    }
+
+    fn room_kinds(&self) -> Vec<Box<dyn RoomRules>> {
+        vec![Box::new(Backstage)]
+    }
+
+    fn rooms(&self) -> &'static [RoomKind] {
+        &[SESSION_ROOM, BACKSTAGE]
+    }
+
+    fn start(&self, hub: &Arc<Hub>) {
+        tokio::spawn(Arc::clone(&self.votes).run(Arc::clone(hub), VoteTally));
+    }
+
+    async fn command(
+        &self,
+        ctx: &CommandCtx<'_>,
+        etx: &mut EventTx,
+        command: &str,
+        data: Value,
+    ) -> AppResult<Value> {
+        match parse_command(command, data)? {
+            QaCommand::Ask(ask) => to_json(&questions::ask(ctx, etx, ask).await?),
+            QaCommand::Upvote(it) => to_json(&questions::upvote(self, ctx, etx, it).await?),
+            QaCommand::Unvote(it) => to_json(&questions::unvote(self, ctx, etx, it).await?),
+            QaCommand::Approve(it) => to_json(&moderation::approve(ctx, etx, it).await?),
+            QaCommand::Hide(it) => to_json(&moderation::hide(ctx, etx, it).await?),
+            QaCommand::Answering(it) => to_json(&moderation::answering(ctx, etx, it).await?),
+            QaCommand::Answered(it) => to_json(&moderation::answered(ctx, etx, it).await?),
+            QaCommand::Edit(edit) => to_json(&moderation::edit(ctx, etx, edit).await?),
+            QaCommand::Merge(merge) => to_json(&moderation::merge(ctx, etx, merge).await?),
+            QaCommand::Premoderation(on) => {
+                to_json(&moderation::premoderation(ctx, etx, on).await?)
+            }
+        }
+    }
+
+    async fn snapshot(
+        &self,
+        db: &mut PgConnection,
+        room: RoomId,
+        viewer: &Viewer<'_>,
+    ) -> AppResult<Value> {
+        if room.kind == BACKSTAGE {
+            to_json(&questions::backstage_snapshot(db, room.id).await?)
+        } else {
+            to_json(&questions::snapshot(db, room.id, viewer).await?)
+        }
+    }
+
+    fn typescript(&self) -> Option<(String, String)> {
+        Some(typescript_module("panels", &wire::typescript_decls()))
+    }
+}
+
+/// The upvote counts of the questions touched, in the room they were touched for.
+struct VoteTally;
+
+#[async_trait]
+impl Tally for VoteTally {
+    async fn tally(&self, etx: &mut EventTx, room: RoomId, items: Vec<Uuid>) -> AppResult<()> {
+        let counts = VoteCounts {
+            counts: questions::vote_counts(etx.conn(), &items).await?,
+        };
+        if room.kind == BACKSTAGE {
+            etx.emit(room, &BackstageEvent::Votes(counts)).await?;
+        } else {
+            etx.emit(room, &QaEvent::Votes(counts)).await?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,225 @@
+//! The panels' wire types: Q&A's commands and their results, its events, its snapshot
+//! parts. The TypeScript twin (`frontend/src/lib/panels/live.ts`) is generated from them.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+/// A Q&A command in a session's room: `{"name": "qa.ask", "data": {...}}`. Moderators'
+/// commands may be sent in the session's room or its backstage.
+#[derive(Debug, Deserialize, TS)]
+#[serde(tag = "name", content = "data")]
+pub enum QaCommand {
+    /// Result: the new [`PublicQuestion`]; pending when pre-moderation is on.
+    #[serde(rename = "qa.ask")]
+    Ask(AskQuestion),
+    /// Result: [`Vote`].
+    #[serde(rename = "qa.upvote")]
+    Upvote(QuestionRef),
+    /// Takes one's upvote back. Result: [`Vote`].
+    #[serde(rename = "qa.unvote")]
+    Unvote(QuestionRef),
+    /// Moderators: a pending question is shown to everyone. Result: [`QuestionRef`].
+    #[serde(rename = "qa.approve")]
+    Approve(QuestionRef),
+    /// Moderators: taken off the list (any status). Result: [`QuestionRef`].
+    #[serde(rename = "qa.hide")]
+    Hide(QuestionRef),
+    /// Moderators: the one now being answered (the previous one becomes answered).
+    /// Result: [`QuestionRef`].
+    #[serde(rename = "qa.answering")]
+    Answering(QuestionRef),
+    /// Moderators. Result: [`QuestionRef`].
+    #[serde(rename = "qa.answered")]
+    Answered(QuestionRef),
+    /// Moderators: corrects a question's text; it shows as edited. Result: [`QuestionRef`].
+    #[serde(rename = "qa.edit")]
+    Edit(EditQuestion),
+    /// Moderators: a duplicate joins another question, with its votes (a person who voted
+    /// for both counts once). Result: [`QuestionRef`] of the question kept.
+    #[serde(rename = "qa.merge")]
+    Merge(MergeQuestions),
+    /// Moderators: new questions wait for approval, or not. Result: [`Premoderation`].
+    #[serde(rename = "qa.premoderation")]
+    Premoderation(Premoderation),
+}
+
+/// A durable change of a session's Q&A. In the session's room questions appear as
+/// [`PublicQuestion`]s (no author for an anonymous one, never a pending or hidden one); in
+/// its backstage as [`ModeratedQuestion`]s.
+#[derive(Debug, Serialize, TS)]
+#[serde(tag = "name", content = "data")]
+pub enum QaEvent {
+    /// A question appeared or changed: replace it by id.
+    #[serde(rename = "qa.question")]
+    Question(PublicQuestion),
+    /// A question left the list (hidden, or merged into another).
+    #[serde(rename = "qa.removed")]
+    Removed(QuestionRef),
+    /// The latest upvote counts, coalesced (a few events per second at most).
+    #[serde(rename = "qa.votes")]
+    Votes(VoteCounts),
+    #[serde(rename = "qa.premoderation")]
+    Premoderation(Premoderation),
+}
+
+/// A durable change in a session's backstage (its moderators' room).
+#[derive(Debug, Serialize, TS)]
+#[serde(tag = "name", content = "data")]
+pub enum BackstageEvent {
+    /// A question appeared or changed (any status): replace it by id.
+    #[serde(rename = "qa.moderated")]
+    Question(ModeratedQuestion),
+    #[serde(rename = "qa.votes")]
+    Votes(VoteCounts),
+    #[serde(rename = "qa.premoderation")]
+    Premoderation(Premoderation),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, sqlx::Type)]
+#[sqlx(type_name = "question_status", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionStatus {
+    /// Waits for a moderator (pre-moderation); only its author and moderators see it.
+    Pending,
+    Approved,
+    /// Being answered now (one at a time).
+    Answering,
+    Answered,
+    Hidden,
+    /// Joined another question.
+    Merged,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct AskQuestion {
+    /// 1 to 500 characters, trimmed.
+    pub body: String,
+    /// The language it is written in (ISO 639-1, such as `fr`).
+    pub language: String,
+    /// Other attendees do not see who asked (moderators do).
+    #[serde(default)]
+    #[ts(optional)]
+    pub anonymous: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS)]
+pub struct QuestionRef {
+    pub id: Uuid,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct EditQuestion {
+    pub id: Uuid,
+    /// 1 to 500 characters, trimmed.
+    pub body: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct MergeQuestions {
+    /// The duplicate, which leaves the list.
+    pub id: Uuid,
+    /// The question kept.
+    pub into: Uuid,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS)]
+pub struct Premoderation {
+    pub on: bool,
+}
+
+/// One's own upvote of a question, as it stands after the command.
+#[derive(Debug, Clone, Copy, Serialize, TS)]
+pub struct Vote {
+    pub id: Uuid,
+    pub voted: bool,
+    /// The count after this vote; everyone else sees it with the next [`VoteCounts`].
+    pub votes: i64,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct VoteCounts {
+    pub counts: Vec<VoteCount>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, TS)]
+pub struct VoteCount {
+    pub id: Uuid,
+    pub votes: i64,
+}
+
+/// A question as attendees see it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PublicQuestion {
+    pub id: Uuid,
+    pub body: String,
+    pub language: String,
+    /// `None` for an anonymous question.
+    pub author_id: Option<Uuid>,
+    pub author_name: Option<String>,
+    pub status: QuestionStatus,
+    pub edited: bool,
+    pub votes: i64,
+    pub asked_at: DateTime<Utc>,
+}
+
+/// A question as moderators see it: with its author, also when anonymous.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ModeratedQuestion {
+    pub id: Uuid,
+    pub body: String,
+    pub language: String,
+    pub author_id: Uuid,
+    pub author_name: String,
+    pub anonymous: bool,
+    pub status: QuestionStatus,
+    pub edited: bool,
+    pub merged_into: Option<Uuid>,
+    pub votes: i64,
+    pub asked_at: DateTime<Utc>,
+}
+
+/// Q&A's part of a session room's snapshot.
+#[derive(Debug, Serialize, TS)]
+pub struct QaSnapshot {
+    pub premoderation: bool,
+    /// Approved, being answered and answered questions, and the viewer's own pending ones;
+    /// oldest first.
+    pub questions: Vec<PublicQuestion>,
+    /// The questions the viewer upvoted.
+    pub voted: Vec<Uuid>,
+    /// The viewer's own questions (an anonymous one shows no author, even to them).
+    pub mine: Vec<Uuid>,
+}
+
+/// Q&A's part of a backstage snapshot: every question, oldest first.
+#[derive(Debug, Serialize, TS)]
+pub struct BackstageSnapshot {
+    pub premoderation: bool,
+    pub questions: Vec<ModeratedQuestion>,
+}
+
+/// The declarations of the generated module.
+pub fn typescript_decls() -> Vec<String> {
+    use crate::realtime::feature::ts_config;
+    let cfg = ts_config();
+    vec![
+        QaCommand::decl(&cfg),
+        QaEvent::decl(&cfg),
+        BackstageEvent::decl(&cfg),
+        QuestionStatus::decl(&cfg),
+        AskQuestion::decl(&cfg),
+        QuestionRef::decl(&cfg),
+        EditQuestion::decl(&cfg),
+        MergeQuestions::decl(&cfg),
+        Premoderation::decl(&cfg),
+        Vote::decl(&cfg),
+        VoteCounts::decl(&cfg),
+        VoteCount::decl(&cfg),
+        PublicQuestion::decl(&cfg),
+        ModeratedQuestion::decl(&cfg),
+        QaSnapshot::decl(&cfg),
+        BackstageSnapshot::decl(&cfg),
+    ]
+}
