@@ -36,3 +36,45 @@ create table question_votes (
     user_id uuid not null references users (id) on delete cascade,
     primary key (question_id, user_id)
 );
+
+-- Polls: drafted ahead by the session's moderators, opened and closed live.
+create type poll_status as enum ('draft', 'open', 'closed');
+
+create table polls (
+    id uuid primary key,
+    session_id uuid not null references sessions (id) on delete cascade,
+    question text not null check (char_length(question) between 1 and 300),
+    -- Several options may be chosen.
+    multiple boolean not null,
+    -- An answer may be changed until the poll closes.
+    changeable boolean not null,
+    status poll_status not null default 'draft',
+    -- Everyone sees the results (moderators always do).
+    results_shown boolean not null default false,
+    created_at timestamptz not null default now()
+);
+create index polls_session_idx on polls (session_id, created_at);
+
+create table poll_options (
+    poll_id uuid not null references polls (id) on delete cascade,
+    position smallint not null check (position between 0 and 9),
+    label text not null check (char_length(label) between 1 and 200),
+    primary key (poll_id, position)
+);
+
+-- One answer per person per poll: the primary key, not only a check.
+create table poll_answers (
+    poll_id uuid not null references polls (id) on delete cascade,
+    user_id uuid not null references users (id) on delete cascade,
+    primary key (poll_id, user_id)
+);
+
+-- The options of an answer, each once (one for a single-choice poll).
+create table poll_choices (
+    poll_id uuid not null,
+    user_id uuid not null,
+    position smallint not null,
+    primary key (poll_id, user_id, position),
+    foreign key (poll_id, user_id) references poll_answers (poll_id, user_id) on delete cascade,
+    foreign key (poll_id, position) references poll_options (poll_id, position) on delete cascade
+);

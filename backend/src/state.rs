@@ -26,6 +26,7 @@ pub fn live_features() -> Features {
         .with(chat::Chat)
         .with(announcements::Announcements)
         .with(panels::Qa::default())
+        .with(panels::Polls::default())
 }
 
 #[derive(Clone, FromRef)]

@@ -1,12 +1,15 @@
-//! Panels: what happens in a plenary or panel session beside its chat. So far its
-//! moderated Q&A (`qa.*`): attendees ask (optionally anonymously, tagged with the language)
-//! and upvote; moderators approve when pre-moderation is on, hide, mark "now answering" and
-//! answered, edit, merge duplicates. Questions live in the session's room (`session:<id>`)
-//! as attendees see them and in its backstage (`backstage:<id>`) as moderators see them.
-//! Upvote counts reach screens coalesced (`realtime/coalesce.rs`).
+//! Panels: what happens in a plenary or panel session beside its chat. So far:
+//! - moderated Q&A (`qa.*`): attendees ask (optionally anonymously, tagged with the
+//!   language) and upvote; moderators approve when pre-moderation is on, hide, mark "now
+//!   answering" and answered, edit, merge duplicates;
+//! - polls (`poll.*`): drafted ahead, opened, answered, shown, closed.
+//! Both live in the session's room (`session:<id>`) as attendees see them and in its
+//! backstage (`backstage:<id>`) as moderators see them. Upvotes and poll counts reach
+//! screens coalesced (`realtime/coalesce.rs`).
 
 mod backstage;
 mod moderation;
+mod polls;
 mod questions;
 pub mod wire;
 
@@ -27,7 +30,7 @@ use crate::realtime::hub::Hub;
 use crate::realtime::log::EventTx;
 use crate::realtime::room::{RoomId, RoomKind};
 use backstage::{Backstage, BACKSTAGE};
-use wire::{BackstageEvent, QaCommand, QaEvent, VoteCounts};
+use wire::{BackstageEvent, PollCommand, QaCommand, QaEvent, VoteCounts};
 
 /// Q&A as a live feature.
 #[derive(Default)]
@@ -110,5 +113,64 @@ impl Tally for VoteTally {
             etx.emit(room, &QaEvent::Votes(counts)).await?;
         }
         Ok(())
+    }
+}
+
+/// Polls as a live feature.
+#[derive(Default)]
+pub struct Polls {
+    /// Answers whose counts wait for the next coalesced event.
+    counts: Arc<Coalesced>,
+}
+
+#[async_trait]
+impl LiveFeature for Polls {
+    fn name(&self) -> &'static str {
+        "poll"
+    }
+
+    fn rooms(&self) -> &'static [RoomKind] {
+        &[SESSION_ROOM, BACKSTAGE]
+    }
+
+    fn start(&self, hub: &Arc<Hub>) {
+        tokio::spawn(Arc::clone(&self.counts).run(Arc::clone(hub), PollTally));
+    }
+
+    async fn command(
+        &self,
+        ctx: &CommandCtx<'_>,
+        etx: &mut EventTx,
+        command: &str,
+        data: Value,
+    ) -> AppResult<Value> {
+        match parse_command(command, data)? {
+            PollCommand::Create(draft) => to_json(&polls::create(ctx, etx, draft).await?),
+            PollCommand::Edit(edit) => to_json(&polls::edit(ctx, etx, edit).await?),
+            PollCommand::Delete(poll) => to_json(&polls::delete(ctx, etx, poll).await?),
+            PollCommand::Open(poll) => to_json(&polls::open(ctx, etx, poll).await?),
+            PollCommand::Close(poll) => to_json(&polls::close(ctx, etx, poll).await?),
+            PollCommand::Results(show) => to_json(&polls::results(ctx, etx, show).await?),
+            PollCommand::Answer(answer) => to_json(&polls::answer(self, ctx, etx, answer).await?),
+        }
+    }
+
+    async fn snapshot(
+        &self,
+        db: &mut PgConnection,
+        room: RoomId,
+        viewer: &Viewer<'_>,
+    ) -> AppResult<Value> {
+        to_json(&polls::snapshot(db, room, viewer).await?)
+    }
+}
+
+/// The counts of the polls answered, as the room they were touched for may see them.
+struct PollTally;
+
+#[async_trait]
+impl Tally for PollTally {
+    async fn tally(&self, etx: &mut EventTx, room: RoomId, items: Vec<Uuid>) -> AppResult<()> {
+        polls::tally(etx, room, items).await
     }
 }

@@ -1,5 +1,5 @@
-//! The panels' wire types: Q&A's commands and their results, its events, its snapshot
-//! parts. The TypeScript twin (`frontend/src/lib/panels/live.ts`) is generated from them.
+//! The panels' wire types: Q&A's and the polls' commands and their results, their events,
+//! their snapshot parts. The TypeScript twin (`frontend/src/lib/panels/live.ts`) is generated from them.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -200,6 +200,132 @@ pub struct BackstageSnapshot {
     pub questions: Vec<ModeratedQuestion>,
 }
 
+/// A poll command in a session's room: `{"name": "poll.answer", "data": {...}}`. All but
+/// `poll.answer` are the moderators'; they may be sent in the session's room or its backstage.
+#[derive(Debug, Deserialize, TS)]
+#[serde(tag = "name", content = "data")]
+pub enum PollCommand {
+    /// A draft, seen only backstage until opened. Result: [`PollRef`].
+    #[serde(rename = "poll.create")]
+    Create(PollDraft),
+    /// A draft's question and options. Result: [`PollRef`].
+    #[serde(rename = "poll.edit")]
+    Edit(EditPoll),
+    /// Result: [`PollRef`].
+    #[serde(rename = "poll.delete")]
+    Delete(PollRef),
+    /// A draft appears for everyone. Result: [`PollRef`].
+    #[serde(rename = "poll.open")]
+    Open(PollRef),
+    /// No more answers; the results stay as they are. Result: [`PollRef`].
+    #[serde(rename = "poll.close")]
+    Close(PollRef),
+    /// Everyone sees the result bars, or not. Result: [`PollRef`].
+    #[serde(rename = "poll.results")]
+    Results(ShowResults),
+    /// Anyone, while the poll is open. Result: [`PollAnswer`].
+    #[serde(rename = "poll.answer")]
+    Answer(PollAnswer),
+}
+
+/// A durable change of a session's polls. The session's room sees open and closed polls
+/// (their counts only while the results are shown); the backstage sees drafts too, and
+/// every count.
+#[derive(Debug, Serialize, TS)]
+#[serde(tag = "name", content = "data")]
+pub enum PollEvent {
+    /// A poll appeared or changed: replace it by id.
+    #[serde(rename = "poll.poll")]
+    Poll(Poll),
+    #[serde(rename = "poll.removed")]
+    Removed(PollRef),
+    /// The latest counts, coalesced (a few events per second at most).
+    #[serde(rename = "poll.counts")]
+    Counts(PollCounts),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, sqlx::Type)]
+#[sqlx(type_name = "poll_status", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum PollStatus {
+    Draft,
+    Open,
+    Closed,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct PollDraft {
+    /// 1 to 300 characters.
+    pub question: String,
+    /// 2 to 10 options of 1 to 200 characters each.
+    pub options: Vec<String>,
+    /// Several options may be chosen.
+    #[serde(default)]
+    #[ts(optional)]
+    pub multiple: Option<bool>,
+    /// An answer may be changed until the poll closes.
+    #[serde(default)]
+    #[ts(optional)]
+    pub changeable: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct EditPoll {
+    pub id: Uuid,
+    #[serde(flatten)]
+    pub draft: PollDraft,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS)]
+pub struct PollRef {
+    pub id: Uuid,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, TS)]
+pub struct ShowResults {
+    pub id: Uuid,
+    pub shown: bool,
+}
+
+/// One's answer: the positions of the options chosen (one for a single-choice poll).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct PollAnswer {
+    pub id: Uuid,
+    pub choices: Vec<i16>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Poll {
+    pub id: Uuid,
+    pub question: String,
+    /// In their order; a choice is an index into them.
+    pub options: Vec<String>,
+    pub multiple: bool,
+    pub changeable: bool,
+    pub status: PollStatus,
+    pub results_shown: bool,
+    /// How many people answered.
+    pub answers: i64,
+    /// Per option, how many chose it; `None` while the results are hidden (to attendees).
+    pub counts: Option<Vec<i64>>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PollCounts {
+    pub id: Uuid,
+    pub answers: i64,
+    /// `None` while the results are hidden (to attendees).
+    pub counts: Option<Vec<i64>>,
+}
+
+/// The polls' part of a snapshot: open and closed polls (and drafts, backstage), oldest
+/// first, and the viewer's own answers.
+#[derive(Debug, Serialize, TS)]
+pub struct PollSnapshot {
+    pub polls: Vec<Poll>,
+    pub mine: Vec<PollAnswer>,
+}
+
 /// The declarations of the generated module.
 pub fn typescript_decls() -> Vec<String> {
     use crate::realtime::feature::ts_config;
@@ -221,5 +347,16 @@ pub fn typescript_decls() -> Vec<String> {
         ModeratedQuestion::decl(&cfg),
         QaSnapshot::decl(&cfg),
         BackstageSnapshot::decl(&cfg),
+        PollCommand::decl(&cfg),
+        PollEvent::decl(&cfg),
+        PollStatus::decl(&cfg),
+        PollDraft::decl(&cfg),
+        EditPoll::decl(&cfg),
+        PollRef::decl(&cfg),
+        ShowResults::decl(&cfg),
+        PollAnswer::decl(&cfg),
+        Poll::decl(&cfg),
+        PollCounts::decl(&cfg),
+        PollSnapshot::decl(&cfg),
     ]
 }

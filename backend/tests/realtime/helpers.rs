@@ -342,3 +342,35 @@ pub fn seqs(messages: &[Value]) -> Vec<i64> {
         .map(|message| message["seq"].as_i64().unwrap())
         .collect()
 }
+
+/// Feature `feature`'s part of the snapshot among `messages`.
+pub fn snapshot_part(messages: &[Value], feature: &str) -> Value {
+    let snapshot = messages
+        .iter()
+        .find(|message| message["type"] == "snapshot")
+        .expect("a snapshot");
+    snapshot["state"][feature].clone()
+}
+
+/// The backstage of session room `room` (`session:<id>` → `backstage:<id>`).
+pub fn backstage_of(room: &str) -> String {
+    room.replacen("session:", "backstage:", 1)
+}
+
+/// The data of the next event named `name`, skipping other messages.
+pub async fn next_event(client: &mut Client, name: &str) -> Value {
+    loop {
+        let message = client.recv().await;
+        if message["type"] == "event" && message["name"] == name {
+            return message["data"].clone();
+        }
+    }
+}
+
+/// An answer's type and error code (`("ack", "")` for an ack).
+pub fn error_code(answer: &Value) -> (&str, &str) {
+    (
+        answer["type"].as_str().unwrap_or_default(),
+        answer["code"].as_str().unwrap_or_default(),
+    )
+}

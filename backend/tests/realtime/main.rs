@@ -14,6 +14,7 @@ mod nodes;
 mod notices;
 mod outages;
 mod plug_in;
+mod polls;
 mod qa;
 mod resume;
 mod rights;

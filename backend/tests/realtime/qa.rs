@@ -9,34 +9,8 @@ use uuid::Uuid;
 
 use crate::helpers::*;
 
-/// The Q&A part of the snapshot among `messages`.
 fn qa_state(messages: &[Value]) -> Value {
-    let snapshot = messages
-        .iter()
-        .find(|message| message["type"] == "snapshot")
-        .expect("a snapshot");
-    snapshot["state"]["qa"].clone()
-}
-
-fn backstage_of(room: &str) -> String {
-    room.replacen("session:", "backstage:", 1)
-}
-
-/// The next event named `name`, skipping others.
-async fn event(client: &mut Client, name: &str) -> Value {
-    loop {
-        let message = client.recv().await;
-        if message["type"] == "event" && message["name"] == name {
-            return message["data"].clone();
-        }
-    }
-}
-
-fn error_code(answer: &Value) -> (&str, &str) {
-    (
-        answer["type"].as_str().unwrap_or_default(),
-        answer["code"].as_str().unwrap_or_default(),
-    )
+    snapshot_part(messages, "qa")
 }
 
 async fn ask(client: &mut Client, room: &str, body: &str, anonymous: bool) -> Value {
@@ -74,21 +48,21 @@ async fn questions_reach_everyone_and_anonymous_ones_name_their_author_only_back
     .await;
     assert_eq!(named["status"], "approved");
     assert_eq!(named["author_id"], json!(ana));
-    let seen = event(&mut bo_client, "qa.question").await;
+    let seen = next_event(&mut bo_client, "qa.question").await;
     assert_eq!(seen["body"], "Comment financer les clusters ?");
     assert_eq!(seen["language"], "fr");
     assert_eq!(seen["author_name"], "Ana");
 
     let anonymous = ask(&mut ana_client, &room, "Et les régions ?", true).await;
     assert_eq!(anonymous["author_id"], Value::Null);
-    let seen = event(&mut bo_client, "qa.question").await;
+    let seen = next_event(&mut bo_client, "qa.question").await;
     assert_eq!(seen["id"], anonymous["id"]);
     assert_eq!(
         (&seen["author_id"], &seen["author_name"]),
         (&Value::Null, &Value::Null)
     );
-    event(&mut mo_client, "qa.moderated").await;
-    let moderated = event(&mut mo_client, "qa.moderated").await;
+    next_event(&mut mo_client, "qa.moderated").await;
+    let moderated = next_event(&mut mo_client, "qa.moderated").await;
     assert_eq!(moderated["id"], anonymous["id"]);
     assert_eq!(
         (
@@ -201,7 +175,7 @@ async fn with_premoderation_a_question_waits_seen_by_its_author_and_backstage_un
     assert_eq!(state["premoderation"], true);
     let pending = ask(&mut ana_client, &room, "Une question ?", false).await;
     assert_eq!(pending["status"], "pending");
-    let moderated = event(&mut mo_client, "qa.moderated").await;
+    let moderated = next_event(&mut mo_client, "qa.moderated").await;
     assert_eq!(
         (&moderated["id"], moderated["status"].as_str()),
         (&pending["id"], Some("pending"))
@@ -227,7 +201,7 @@ async fn with_premoderation_a_question_waits_seen_by_its_author_and_backstage_un
         )
         .await;
     assert_eq!(approved["type"], "ack", "{approved}");
-    let seen = event(&mut bo_client, "qa.question").await;
+    let seen = next_event(&mut bo_client, "qa.question").await;
     assert_eq!(
         (&seen["id"], seen["status"].as_str()),
         (&pending["id"], Some("approved"))
@@ -293,7 +267,7 @@ async fn one_upvote_per_person_counted_exactly_under_concurrency_and_shown_coale
     let deadline = tokio::time::Instant::now() + Duration::from_secs(3);
     loop {
         assert!(tokio::time::Instant::now() < deadline, "no final count");
-        let counts = event(&mut ana_client, "qa.votes").await;
+        let counts = next_event(&mut ana_client, "qa.votes").await;
         count_events += 1;
         if counts["counts"] == json!([{"id": id, "votes": 40}]) {
             break;
@@ -353,9 +327,9 @@ async fn moderators_answer_one_at_a_time_edit_hide_and_merge_without_counting_a_
         .command(&room, "qa.merge", json!({"id": duplicate, "into": kept}))
         .await;
     assert_eq!(merged["data"], json!({"id": kept}));
-    let removed = event(&mut bo_client, "qa.removed").await;
+    let removed = next_event(&mut bo_client, "qa.removed").await;
     assert_eq!(removed["id"], duplicate);
-    let updated = event(&mut bo_client, "qa.question").await;
+    let updated = next_event(&mut bo_client, "qa.question").await;
     assert_eq!(
         (
             &updated["id"],

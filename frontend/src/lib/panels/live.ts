@@ -77,3 +77,73 @@ voted: Array<string>,
 mine: Array<string>, };
 
 export type BackstageSnapshot = { premoderation: boolean, questions: Array<ModeratedQuestion>, };
+
+export type PollCommand = { "name": "poll.create", "data": PollDraft } | { "name": "poll.edit", "data": EditPoll } | { "name": "poll.delete", "data": PollRef } | { "name": "poll.open", "data": PollRef } | { "name": "poll.close", "data": PollRef } | { "name": "poll.results", "data": ShowResults } | { "name": "poll.answer", "data": PollAnswer };
+
+export type PollEvent = { "name": "poll.poll", "data": Poll } | { "name": "poll.removed", "data": PollRef } | { "name": "poll.counts", "data": PollCounts };
+
+export type PollStatus = "draft" | "open" | "closed";
+
+export type PollDraft = { 
+/**
+ * 1 to 300 characters.
+ */
+question: string, 
+/**
+ * 2 to 10 options of 1 to 200 characters each.
+ */
+options: Array<string>, 
+/**
+ * Several options may be chosen.
+ */
+multiple?: boolean, 
+/**
+ * An answer may be changed until the poll closes.
+ */
+changeable?: boolean, };
+
+export type EditPoll = { id: string, 
+/**
+ * 1 to 300 characters.
+ */
+question: string, 
+/**
+ * 2 to 10 options of 1 to 200 characters each.
+ */
+options: Array<string>, 
+/**
+ * Several options may be chosen.
+ */
+multiple?: boolean, 
+/**
+ * An answer may be changed until the poll closes.
+ */
+changeable?: boolean, };
+
+export type PollRef = { id: string, };
+
+export type ShowResults = { id: string, shown: boolean, };
+
+export type PollAnswer = { id: string, choices: Array<number>, };
+
+export type Poll = { id: string, question: string, 
+/**
+ * In their order; a choice is an index into them.
+ */
+options: Array<string>, multiple: boolean, changeable: boolean, status: PollStatus, results_shown: boolean, 
+/**
+ * How many people answered.
+ */
+answers: number, 
+/**
+ * Per option, how many chose it; `None` while the results are hidden (to attendees).
+ */
+counts: Array<number> | null, };
+
+export type PollCounts = { id: string, answers: number, 
+/**
+ * `None` while the results are hidden (to attendees).
+ */
+counts: Array<number> | null, };
+
+export type PollSnapshot = { polls: Array<Poll>, mine: Array<PollAnswer>, };

@@ -1,0 +1,65 @@
+// A panel's poll with two people: the moderator (in English) drafts a poll and opens it; the
+// attendee (in French) sees it appear and answers; the moderator shows the results, and the
+// attendee's bars show them with the number of answers; closed, the result stays.
+//
+//   VIADUC_URL=http://127.0.0.1:8080 npm test
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { audit, BASE, launch, loggedInPage, screenshot, skip } from './browser.mjs';
+
+test('a poll is drafted, opened, answered and its results shown live', { skip }, async () => {
+  const browser = await launch();
+  try {
+    const problems = [];
+    const moderator = await loggedInPage(browser, 'moderator@demo.viaduc.eu', problems);
+    const attendee = await loggedInPage(browser, 'attendee@demo.viaduc.eu', problems);
+    await attendee.evaluate(() => localStorage.setItem('viaduc.locale', 'fr'));
+
+    const panels = await (await attendee.request.get(BASE + '/api/conferences/ecc-2026/sessions?kind=panel')).json();
+    const page = `${BASE}/c/ecc-2026/sessions/${panels[0].id}`;
+    await moderator.goto(page);
+    await attendee.goto(page);
+    const console = moderator.getByRole('region', { name: 'Polls', exact: true });
+    const polls = attendee.getByRole('region', { name: 'Sondages', exact: true });
+
+    const question = `Where should the next conference be? ${Date.now()}`;
+    const draft = console.getByRole('form', { name: 'New poll' });
+    await draft.getByLabel('Question').fill(question);
+    await draft.getByLabel('Option 1').fill('Lille');
+    await draft.getByLabel('Option 2').fill('Gent');
+    await draft.getByRole('button', { name: 'Add an option' }).click();
+    await draft.getByLabel('Option 3').fill('Aachen');
+    await draft.getByRole('button', { name: 'Save as draft' }).click();
+    const card = console.getByRole('listitem').filter({ hasText: question });
+    await card.getByText('Draft', { exact: true }).waitFor();
+    assert.equal(await polls.getByText(question).count(), 0, 'a draft stays backstage');
+
+    await card.getByRole('button', { name: 'Open', exact: true }).click();
+    const seen = polls.getByRole('listitem').filter({ hasText: question });
+    await seen.getByText('Ouvert', { exact: true }).waitFor();
+    await seen.getByLabel('Gent').check();
+    await seen.getByRole('button', { name: 'Répondre' }).click();
+    await seen.getByText('Votre réponse : Gent').waitFor();
+    await card.getByText('1 answer', { exact: true }).waitFor();
+    await card.getByText('1 · 100 %').waitFor();
+
+    await card.getByRole('button', { name: 'Show results' }).click();
+    await seen.getByText('1 · 100 %').waitFor();
+    await seen.getByText('1 réponse', { exact: true }).waitFor();
+    await audit(attendee);
+    await screenshot(attendee, 'poll-attendee-fr.png');
+    await attendee.setViewportSize({ width: 390, height: 900 });
+    await seen.scrollIntoViewIfNeeded();
+    await screenshot(attendee, 'poll-attendee-fr-mobile.png');
+    await audit(moderator);
+    await screenshot(moderator, 'poll-moderator.png');
+
+    await card.getByRole('button', { name: 'Close', exact: true }).click();
+    await seen.getByText('Clos', { exact: true }).waitFor();
+    assert.equal(await seen.getByRole('button', { name: 'Répondre' }).count(), 0, 'no more answers');
+    await seen.getByText('1 · 100 %').waitFor();
+    assert.deepEqual(problems, [], 'no uncaught errors in the pages');
+  } finally {
+    await browser.close();
+  }
+});
