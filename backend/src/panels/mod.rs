@@ -3,6 +3,7 @@
 //!   language) and upvote; moderators approve when pre-moderation is on, hide, mark "now
 //!   answering" and answered, edit, merge duplicates;
 //! - polls (`poll.*`): drafted ahead, opened, answered, shown, closed.
+//!
 //! Both live in the session's room (`session:<id>`) as attendees see them and in its
 //! backstage (`backstage:<id>`) as moderators see them. Upvotes and poll counts reach
 //! screens coalesced (`realtime/coalesce.rs`).
