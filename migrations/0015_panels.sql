@@ -78,3 +78,15 @@ create table poll_choices (
     foreign key (poll_id, user_id) references poll_answers (poll_id, user_id) on delete cascade,
     foreign key (poll_id, position) references poll_options (poll_id, position) on delete cascade
 );
+
+-- A session's stage, as its moderators set it for every screen.
+create type stage_state as enum ('upcoming', 'live', 'break', 'ended');
+
+create table stages (
+    session_id uuid primary key references sessions (id) on delete cascade,
+    state stage_state not null default 'upcoming',
+    -- Shown during a break ("back at 11:00").
+    break_message text check (char_length(break_message) between 1 and 300),
+    -- Pinned above the chat and the questions, for everyone.
+    pinned text check (char_length(pinned) between 1 and 500)
+);

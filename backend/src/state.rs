@@ -27,6 +27,7 @@ pub fn live_features() -> Features {
         .with(announcements::Announcements)
         .with(panels::Qa::default())
         .with(panels::Polls::default())
+        .with(panels::LiveStage)
 }
 
 #[derive(Clone, FromRef)]

@@ -1,5 +1,6 @@
-// A panel's poll with two people: the moderator (in English) drafts a poll and opens it; the
-// attendee (in French) sees it appear and answers; the moderator shows the results, and the
+// A panel's stage and poll with two people: the moderator (in English) puts the session live
+// and pins a message, which the attendee (in French) sees at once; then drafts a poll and
+// opens it; the attendee sees it appear and answers; the moderator shows the results, and the
 // attendee's bars show them with the number of answers; closed, the result stays.
 //
 //   VIADUC_URL=http://127.0.0.1:8080 npm test
@@ -7,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { audit, BASE, launch, loggedInPage, screenshot, skip } from './browser.mjs';
 
-test('a poll is drafted, opened, answered and its results shown live', { skip }, async () => {
+test('the stage goes live, and a poll is drafted, opened, answered and its results shown', { skip }, async () => {
   const browser = await launch();
   try {
     const problems = [];
@@ -21,6 +22,14 @@ test('a poll is drafted, opened, answered and its results shown live', { skip },
     await attendee.goto(page);
     const console = moderator.getByRole('region', { name: 'Polls', exact: true });
     const polls = attendee.getByRole('region', { name: 'Sondages', exact: true });
+
+    const controls = moderator.getByRole('group', { name: 'Stage controls' });
+    await controls.getByRole('button', { name: 'Live', exact: true }).click();
+    await attendee.getByText('En direct', { exact: true }).waitFor();
+    const pinned = `Slides: https://example.eu/slides/${Date.now()}`;
+    await controls.getByLabel('Pinned message').fill(pinned);
+    await controls.getByRole('button', { name: 'Pin', exact: true }).click();
+    await attendee.getByText(pinned).waitFor();
 
     const question = `Where should the next conference be? ${Date.now()}`;
     const draft = console.getByRole('form', { name: 'New poll' });
@@ -58,6 +67,12 @@ test('a poll is drafted, opened, answered and its results shown live', { skip },
     await seen.getByText('Clos', { exact: true }).waitFor();
     assert.equal(await seen.getByRole('button', { name: 'Répondre' }).count(), 0, 'no more answers');
     await seen.getByText('1 · 100 %').waitFor();
+
+    // Back as it was, for the next run.
+    await controls.getByRole('button', { name: 'Unpin' }).click();
+    await attendee.getByText(pinned).waitFor({ state: 'detached' });
+    await controls.getByRole('button', { name: 'Upcoming', exact: true }).click();
+    await attendee.getByText('En direct', { exact: true }).waitFor({ state: 'detached' });
     assert.deepEqual(problems, [], 'no uncaught errors in the pages');
   } finally {
     await browser.close();

@@ -2,7 +2,8 @@
 //! - moderated Q&A (`qa.*`): attendees ask (optionally anonymously, tagged with the
 //!   language) and upvote; moderators approve when pre-moderation is on, hide, mark "now
 //!   answering" and answered, edit, merge duplicates;
-//! - polls (`poll.*`): drafted ahead, opened, answered, shown, closed.
+//! - polls (`poll.*`): drafted ahead, opened, answered, shown, closed;
+//! - the stage (`stage.*`): the live state on every screen and a pinned message.
 //!
 //! Both live in the session's room (`session:<id>`) as attendees see them and in its
 //! backstage (`backstage:<id>`) as moderators see them. Upvotes and poll counts reach
@@ -12,6 +13,7 @@ mod backstage;
 mod moderation;
 mod polls;
 mod questions;
+mod stage;
 pub mod wire;
 
 use std::sync::Arc;
@@ -29,9 +31,15 @@ use crate::realtime::feature::{
 };
 use crate::realtime::hub::Hub;
 use crate::realtime::log::EventTx;
-use crate::realtime::room::{RoomId, RoomKind};
+use crate::realtime::room::{RoomId, RoomKind, MODERATOR};
 use backstage::{Backstage, BACKSTAGE};
-use wire::{BackstageEvent, PollCommand, QaCommand, QaEvent, VoteCounts};
+use wire::{BackstageEvent, PollCommand, QaCommand, QaEvent, StageCommand, VoteCounts};
+
+/// Every command that runs the session (moderation, polls, the stage) asks for this.
+fn require_moderator(ctx: &CommandCtx<'_>) -> AppResult<()> {
+    ctx.rights
+        .require(MODERATOR, "only the session's moderators can do this")
+}
 
 /// Q&A as a live feature.
 #[derive(Default)]
@@ -173,5 +181,41 @@ struct PollTally;
 impl Tally for PollTally {
     async fn tally(&self, etx: &mut EventTx, room: RoomId, items: Vec<Uuid>) -> AppResult<()> {
         polls::tally(etx, room, items).await
+    }
+}
+
+/// The stage as a live feature.
+pub struct LiveStage;
+
+#[async_trait]
+impl LiveFeature for LiveStage {
+    fn name(&self) -> &'static str {
+        "stage"
+    }
+
+    fn rooms(&self) -> &'static [RoomKind] {
+        &[SESSION_ROOM]
+    }
+
+    async fn command(
+        &self,
+        ctx: &CommandCtx<'_>,
+        etx: &mut EventTx,
+        command: &str,
+        data: Value,
+    ) -> AppResult<Value> {
+        match parse_command(command, data)? {
+            StageCommand::Set(set) => to_json(&stage::set(ctx, etx, set).await?),
+            StageCommand::Pin(pin) => to_json(&stage::pin(ctx, etx, pin).await?),
+        }
+    }
+
+    async fn snapshot(
+        &self,
+        db: &mut PgConnection,
+        room: RoomId,
+        _viewer: &Viewer<'_>,
+    ) -> AppResult<Value> {
+        to_json(&stage::read(db, room.id).await?)
     }
 }

@@ -6,18 +6,13 @@ use uuid::Uuid;
 
 use super::backstage::backstage_room;
 use super::questions::{locked, publish, question_text, Question};
+use super::require_moderator;
 use super::wire::{BackstageEvent, EditQuestion, MergeQuestions, Premoderation, QaEvent};
 use super::wire::{QuestionRef, QuestionStatus};
 use crate::conference::live::session_room;
 use crate::error::{AppError, AppResult};
 use crate::realtime::feature::CommandCtx;
 use crate::realtime::log::EventTx;
-use crate::realtime::room::MODERATOR;
-
-fn require_moderator(ctx: &CommandCtx<'_>) -> AppResult<()> {
-    ctx.rights
-        .require(MODERATOR, "only the session's moderators can do this")
-}
 
 /// Sets question `id`'s status when it is one of `from`, and tells both rooms.
 async fn move_to(

@@ -9,23 +9,18 @@ use uuid::Uuid;
 use super::backstage::{backstage_room, BACKSTAGE};
 use super::wire::{EditPoll, Poll, PollAnswer, PollCounts, PollDraft, PollEvent, PollRef};
 use super::wire::{PollSnapshot, PollStatus, ShowResults};
-use super::Polls;
+use super::{require_moderator, Polls};
 use crate::conference::live::session_room;
 use crate::error::{AppError, AppResult, Problem};
 use crate::realtime::feature::{bounded_text, CommandCtx, Viewer};
 use crate::realtime::log::EventTx;
-use crate::realtime::room::{RoomId, MODERATOR};
+use crate::realtime::room::RoomId;
 
 const MAX_QUESTION_CHARS: usize = 300;
 const MAX_OPTION_CHARS: usize = 200;
 const MAX_OPTIONS: usize = 10;
 /// Polls one session may have.
 const MAX_POLLS: i64 = 100;
-
-fn require_moderator(ctx: &CommandCtx<'_>) -> AppResult<()> {
-    ctx.rights
-        .require(MODERATOR, "only the session's moderators can run its polls")
-}
 
 /// A draft's question and options, trimmed and within bounds.
 fn checked(draft: &PollDraft) -> AppResult<(String, Vec<String>)> {

@@ -1,5 +1,5 @@
-//! The panels' wire types: Q&A's and the polls' commands and their results, their events,
-//! their snapshot parts. The TypeScript twin (`frontend/src/lib/panels/live.ts`) is generated from them.
+//! The panels' wire types: the stage's, Q&A's and the polls' commands and their results,
+//! their events, their snapshot parts. The TypeScript twin (`frontend/src/lib/panels/live.ts`) is generated from them.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -326,6 +326,63 @@ pub struct PollSnapshot {
     pub mine: Vec<PollAnswer>,
 }
 
+/// A stage command of the session's moderators: `{"name": "stage.set", "data": {...}}`.
+#[derive(Debug, Deserialize, TS)]
+#[serde(tag = "name", content = "data")]
+pub enum StageCommand {
+    /// The live state on every screen. Result: [`Stage`].
+    #[serde(rename = "stage.set")]
+    Set(SetStage),
+    /// The pinned message (none to unpin). Result: [`Stage`].
+    #[serde(rename = "stage.pin")]
+    Pin(PinMessage),
+}
+
+/// A durable change of a session's stage.
+#[derive(Debug, Serialize, TS)]
+#[serde(tag = "name", content = "data")]
+pub enum StageEvent {
+    #[serde(rename = "stage.changed")]
+    Changed(Stage),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, sqlx::Type)]
+#[sqlx(type_name = "stage_state", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum StageState {
+    /// Not started: screens count down to the session's start.
+    Upcoming,
+    Live,
+    /// A pause, with its message.
+    Break,
+    Ended,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct SetStage {
+    pub state: StageState,
+    /// For a break: 1 to 300 characters ("back at 11:00"); ignored otherwise.
+    #[serde(default)]
+    #[ts(optional)]
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct PinMessage {
+    /// 1 to 500 characters; absent or empty unpins.
+    #[serde(default)]
+    #[ts(optional)]
+    pub text: Option<String>,
+}
+
+/// The stage as every screen shows it: the stage's part of the session room's snapshot.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Stage {
+    pub state: StageState,
+    pub break_message: Option<String>,
+    pub pinned: Option<String>,
+}
+
 /// The declarations of the generated module.
 pub fn typescript_decls() -> Vec<String> {
     use crate::realtime::feature::ts_config;
@@ -358,5 +415,11 @@ pub fn typescript_decls() -> Vec<String> {
         Poll::decl(&cfg),
         PollCounts::decl(&cfg),
         PollSnapshot::decl(&cfg),
+        StageCommand::decl(&cfg),
+        StageEvent::decl(&cfg),
+        StageState::decl(&cfg),
+        SetStage::decl(&cfg),
+        PinMessage::decl(&cfg),
+        Stage::decl(&cfg),
     ]
 }

@@ -195,8 +195,12 @@ pub fn parse_command<C: DeserializeOwned>(name: &str, data: Value) -> AppResult<
     };
     let envelope = serde_json::json!({ "name": name, "data": data });
     serde_json::from_value(envelope).map_err(|error| {
-        // serde words an unknown tag this way for every enum.
-        if error.to_string().starts_with("unknown variant") {
+        // serde words an unknown tag this way for every enum; an unknown value inside the
+        // data (a state that does not exist, say) names that value instead.
+        if error
+            .to_string()
+            .starts_with(&format!("unknown variant `{name}`"))
+        {
             AppError::NotFound("command")
         } else {
             AppError::BadRequest(format!("invalid data: {error}"))

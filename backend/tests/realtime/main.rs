@@ -18,3 +18,4 @@ mod polls;
 mod qa;
 mod resume;
 mod rights;
+mod stage;

@@ -149,5 +149,8 @@ async fn a_feature_brings_its_room_kind_commands_and_snapshot_with_one_registrat
     let answers = member.subscribe(&session, None).await;
     let mut parts: Vec<&String> = answers[0]["state"].as_object().unwrap().keys().collect();
     parts.sort();
-    assert_eq!(parts, ["announcement", "chat", "echo", "poll", "qa"]);
+    assert_eq!(
+        parts,
+        ["announcement", "chat", "echo", "poll", "qa", "stage"]
+    );
 }

@@ -147,3 +147,23 @@ export type PollCounts = { id: string, answers: number,
 counts: Array<number> | null, };
 
 export type PollSnapshot = { polls: Array<Poll>, mine: Array<PollAnswer>, };
+
+export type StageCommand = { "name": "stage.set", "data": SetStage } | { "name": "stage.pin", "data": PinMessage };
+
+export type StageEvent = { "name": "stage.changed", "data": Stage };
+
+export type StageState = "upcoming" | "live" | "break" | "ended";
+
+export type SetStage = { state: StageState, 
+/**
+ * For a break: 1 to 300 characters ("back at 11:00"); ignored otherwise.
+ */
+message?: string, };
+
+export type PinMessage = { 
+/**
+ * 1 to 500 characters; absent or empty unpins.
+ */
+text?: string, };
+
+export type Stage = { state: StageState, break_message: string | null, pinned: string | null, };

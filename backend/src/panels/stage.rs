@@ -1,0 +1,82 @@
+//! A session's stage: its live state (upcoming, live, break with a message, ended) and a
+//! pinned message, set by its moderators and shown on every screen at once.
+
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::require_moderator;
+use super::wire::{PinMessage, SetStage, Stage, StageEvent, StageState};
+use crate::conference::live::session_room;
+use crate::error::AppResult;
+use crate::realtime::feature::{bounded_text, CommandCtx};
+use crate::realtime::log::EventTx;
+
+const MAX_BREAK_MESSAGE_CHARS: usize = 300;
+const MAX_PINNED_CHARS: usize = 500;
+
+/// The stage of session `session_id` (a session nobody set yet is upcoming).
+pub async fn read(db: &mut PgConnection, session_id: Uuid) -> AppResult<Stage> {
+    let stage = sqlx::query_as!(
+        Stage,
+        r#"select state as "state: StageState", break_message, pinned
+           from stages where session_id = $1"#,
+        session_id
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(stage.unwrap_or(Stage {
+        state: StageState::Upcoming,
+        break_message: None,
+        pinned: None,
+    }))
+}
+
+pub async fn set(ctx: &CommandCtx<'_>, etx: &mut EventTx, set: SetStage) -> AppResult<Stage> {
+    require_moderator(ctx)?;
+    let message = match (set.state, set.message.as_deref().map(str::trim)) {
+        (StageState::Break, Some(text)) if !text.is_empty() => {
+            Some(bounded_text("message", text, MAX_BREAK_MESSAGE_CHARS)?)
+        }
+        _ => None,
+    };
+    let stage = sqlx::query_as!(
+        Stage,
+        r#"insert into stages (session_id, state, break_message) values ($1, $2, $3)
+           on conflict (session_id) do update set state = $2, break_message = $3
+           returning state as "state: StageState", break_message, pinned"#,
+        ctx.room.id,
+        set.state as StageState,
+        message
+    )
+    .fetch_one(etx.conn())
+    .await?;
+    changed(etx, ctx.room.id, stage).await
+}
+
+pub async fn pin(ctx: &CommandCtx<'_>, etx: &mut EventTx, pin: PinMessage) -> AppResult<Stage> {
+    require_moderator(ctx)?;
+    let text = match pin.text.as_deref().map(str::trim) {
+        Some(text) if !text.is_empty() => Some(bounded_text("text", text, MAX_PINNED_CHARS)?),
+        _ => None,
+    };
+    let stage = sqlx::query_as!(
+        Stage,
+        r#"insert into stages (session_id, pinned) values ($1, $2)
+           on conflict (session_id) do update set pinned = $2
+           returning state as "state: StageState", break_message, pinned"#,
+        ctx.room.id,
+        text
+    )
+    .fetch_one(etx.conn())
+    .await?;
+    changed(etx, ctx.room.id, stage).await
+}
+
+async fn changed(etx: &mut EventTx, session_id: Uuid, stage: Stage) -> AppResult<Stage> {
+    etx.emit(
+        session_room(session_id),
+        &StageEvent::Changed(stage.clone()),
+    )
+    .await?;
+    Ok(stage)
+}

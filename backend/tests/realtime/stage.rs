@@ -1,0 +1,79 @@
+//! A panel's stage (`stage.*`): the live state and the pinned message, set by moderators and
+//! shown on every screen at once, kept across a restart.
+
+use serde_json::{json, Value};
+use sqlx::PgPool;
+
+use crate::helpers::*;
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_moderator_sets_the_live_state_and_a_pin_for_every_screen(db: PgPool) {
+    let app = spawn(db.clone()).await;
+    let (conference, room) = public_panel(&db).await;
+    let (_, ana_token) = member_user(&app, conference, "Ana", "attendee").await;
+    let (_, mo_token) = member_user(&app, conference, "Mo", "moderator").await;
+    let mut ana = Client::connect(&app, &ana_token).await;
+    let state = snapshot_part(&ana.subscribe(&room, None).await, "stage");
+    assert_eq!(
+        state,
+        json!({"state": "upcoming", "break_message": null, "pinned": null})
+    );
+    let mut mo = Client::connect(&app, &mo_token).await;
+    mo.subscribe(&room, None).await;
+
+    let live = mo
+        .command(&room, "stage.set", json!({"state": "live"}))
+        .await;
+    assert_eq!(live["data"]["state"], "live", "{live}");
+    assert_eq!(next_event(&mut ana, "stage.changed").await["state"], "live");
+    let pause = json!({"state": "break", "message": "  Back at 11:00  "});
+    assert_eq!(mo.command(&room, "stage.set", pause).await["type"], "ack");
+    let changed = next_event(&mut ana, "stage.changed").await;
+    assert_eq!(
+        (changed["state"].as_str(), changed["break_message"].as_str()),
+        (Some("break"), Some("Back at 11:00"))
+    );
+    let pinned = mo
+        .command(
+            &room,
+            "stage.pin",
+            json!({"text": "Slides: https://example.eu/slides"}),
+        )
+        .await;
+    assert_eq!(
+        pinned["data"]["pinned"],
+        "Slides: https://example.eu/slides"
+    );
+    assert_eq!(pinned["data"]["state"], "break", "pinning keeps the state");
+
+    // Refused, and nothing changes.
+    let too_long = json!({"state": "break", "message": "x".repeat(301)});
+    let refused = mo.command(&room, "stage.set", too_long).await;
+    assert_eq!(
+        (error_code(&refused), refused["fields"][0]["field"].as_str()),
+        (("error", "validation"), Some("message"))
+    );
+    let refused = mo
+        .command(&room, "stage.set", json!({"state": "paused"}))
+        .await;
+    assert_eq!(error_code(&refused), ("error", "bad_request"));
+    let refused = ana
+        .command(&room, "stage.set", json!({"state": "ended"}))
+        .await;
+    assert_eq!(error_code(&refused), ("error", "forbidden"));
+    let refused = ana
+        .command(&room, "stage.pin", json!({"text": "mine"}))
+        .await;
+    assert_eq!(error_code(&refused), ("error", "forbidden"));
+
+    // A new server on the same database: the same stage.
+    let restarted = spawn(db.clone()).await;
+    let mut again = Client::connect(&restarted, &ana_token).await;
+    let state = snapshot_part(&again.subscribe(&room, None).await, "stage");
+    assert_eq!(
+        state,
+        json!({"state": "break", "break_message": "Back at 11:00", "pinned": "Slides: https://example.eu/slides"})
+    );
+    let unpinned = mo.command(&room, "stage.pin", json!({})).await;
+    assert_eq!(unpinned["data"]["pinned"], Value::Null);
+}
