@@ -88,5 +88,19 @@ create table stages (
     -- Shown during a break ("back at 11:00").
     break_message text check (char_length(break_message) between 1 and 300),
     -- Pinned above the chat and the questions, for everyone.
-    pinned text check (char_length(pinned) between 1 and 500)
+    pinned text check (char_length(pinned) between 1 and 500),
+    -- Where invited speakers join (a Jitsi or BigBlueButton room): only they see it.
+    speakers_url text check (char_length(speakers_url) <= 2000 and speakers_url ~ '^https?://')
 );
+
+-- Raised hands, in the order they were raised.
+create type hand_status as enum ('raised', 'invited', 'accepted');
+
+create table hands (
+    session_id uuid not null references sessions (id) on delete cascade,
+    user_id uuid not null references users (id) on delete cascade,
+    status hand_status not null default 'raised',
+    raised_at timestamptz not null default now(),
+    primary key (session_id, user_id)
+);
+create index hands_queue_idx on hands (session_id, raised_at);

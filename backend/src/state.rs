@@ -28,6 +28,7 @@ pub fn live_features() -> Features {
         .with(panels::Qa::default())
         .with(panels::Polls::default())
         .with(panels::LiveStage)
+        .with(panels::Hands)
 }
 
 #[derive(Clone, FromRef)]

@@ -1,14 +1,15 @@
 // A panel's Q&A with two people: the moderator (in English) turns pre-moderation on; the
 // attendee (in German) asks, sees the question wait for approval; the moderator approves it
 // and marks it "now answering", which the attendee sees; the attendee's upvote reaches the
-// moderator's count.
+// moderator's count. Then the attendee raises a hand, which reaches the moderator's queue; the
+// invitation to speak reaches the attendee with the speakers' room link.
 //
 //   VIADUC_URL=http://127.0.0.1:8080 npm test
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { audit, BASE, launch, loggedInPage, screenshot, skip } from './browser.mjs';
 
-test('a question is asked, approved, answered live and upvoted', { skip }, async () => {
+test('a question is asked, approved, answered live and upvoted; a hand is raised and invited', { skip }, async () => {
   const browser = await launch();
   try {
     const problems = [];
@@ -62,6 +63,27 @@ test('a question is asked, approved, answered live and upvoted', { skip }, async
     await waiting.getByText('Answered', { exact: true }).waitFor();
     await premoderation.uncheck();
     await mine.getByText('Beantwortet', { exact: true }).waitFor();
+
+    // A raised hand: the moderator's queue, then the invitation with the speakers' room.
+    const hands = moderator.getByRole('region', { name: 'Speak', exact: true });
+    const speak = attendee.getByRole('region', { name: 'Wortmeldung', exact: true });
+    await hands.getByLabel('Speakers’ room link').fill('https://meet.jit.si/ecc-2026-speakers');
+    await hands.getByRole('button', { name: 'Save', exact: true }).click();
+    await speak.getByRole('button', { name: 'Hand heben' }).click();
+    const raised = hands.getByRole('listitem').filter({ hasText: 'Aurélie Attendee' });
+    await raised.getByText('Raised', { exact: true }).waitFor();
+    await hands.getByText('1 raised hand').waitFor();
+    await raised.getByRole('button', { name: 'Invite to speak' }).click();
+    await speak.getByText('Sie sind eingeladen zu sprechen.').waitFor();
+    const join = speak.getByRole('link', { name: /In den Raum der Sprechenden/ });
+    assert.equal(await join.getAttribute('href'), 'https://meet.jit.si/ecc-2026-speakers');
+    await audit(attendee);
+    await screenshot(attendee, 'hands-attendee-de.png');
+    await speak.getByRole('button', { name: 'Annehmen' }).click();
+    await raised.getByText('Accepted', { exact: true }).waitFor();
+    await audit(moderator);
+    await hands.getByRole('button', { name: 'Lower all hands' }).click();
+    await speak.getByRole('button', { name: 'Hand heben' }).waitFor();
     assert.deepEqual(problems, [], 'no uncaught errors in the pages');
   } finally {
     await browser.close();

@@ -3,13 +3,15 @@
 //!   language) and upvote; moderators approve when pre-moderation is on, hide, mark "now
 //!   answering" and answered, edit, merge duplicates;
 //! - polls (`poll.*`): drafted ahead, opened, answered, shown, closed;
-//! - the stage (`stage.*`): the live state on every screen and a pinned message.
+//! - the stage (`stage.*`): the live state on every screen and a pinned message;
+//! - the hand-raise queue (`hand.*`): raise, invite to speak, accept, dismiss.
 //!
 //! Both live in the session's room (`session:<id>`) as attendees see them and in its
 //! backstage (`backstage:<id>`) as moderators see them. Upvotes and poll counts reach
 //! screens coalesced (`realtime/coalesce.rs`).
 
 mod backstage;
+mod hands;
 mod moderation;
 mod polls;
 mod questions;
@@ -33,7 +35,8 @@ use crate::realtime::hub::Hub;
 use crate::realtime::log::EventTx;
 use crate::realtime::room::{RoomId, RoomKind, MODERATOR};
 use backstage::{Backstage, BACKSTAGE};
-use wire::{BackstageEvent, PollCommand, QaCommand, QaEvent, StageCommand, VoteCounts};
+use wire::VoteCounts;
+use wire::{BackstageEvent, HandCommand, PollCommand, QaCommand, QaEvent, StageCommand};
 
 /// Every command that runs the session (moderation, polls, the stage) asks for this.
 fn require_moderator(ctx: &CommandCtx<'_>) -> AppResult<()> {
@@ -217,5 +220,59 @@ impl LiveFeature for LiveStage {
         _viewer: &Viewer<'_>,
     ) -> AppResult<Value> {
         to_json(&stage::read(db, room.id).await?)
+    }
+}
+
+/// The hand-raise queue as a live feature.
+pub struct Hands;
+
+#[async_trait]
+impl LiveFeature for Hands {
+    fn name(&self) -> &'static str {
+        "hand"
+    }
+
+    fn rooms(&self) -> &'static [RoomKind] {
+        &[SESSION_ROOM, BACKSTAGE]
+    }
+
+    fn is_read_only(&self, command: &str) -> bool {
+        command == "hand.link"
+    }
+
+    async fn query(&self, ctx: &CommandCtx<'_>, command: &str, data: Value) -> AppResult<Value> {
+        match parse_command(command, data)? {
+            HandCommand::Link(_) => to_json(&hands::link(ctx).await?),
+            _ => Err(crate::error::AppError::NotFound("command")),
+        }
+    }
+
+    async fn command(
+        &self,
+        ctx: &CommandCtx<'_>,
+        etx: &mut EventTx,
+        command: &str,
+        data: Value,
+    ) -> AppResult<Value> {
+        match parse_command(command, data)? {
+            HandCommand::Raise(_) => to_json(&hands::raise(ctx, etx).await?),
+            HandCommand::Lower(_) => to_json(&hands::lower(ctx, etx).await?),
+            HandCommand::Accept(_) => to_json(&hands::accept(ctx, etx).await?),
+            HandCommand::Invite(hand) => to_json(&hands::invite(ctx, etx, hand).await?),
+            HandCommand::Dismiss(hand) => to_json(&hands::dismiss(ctx, etx, hand).await?),
+            HandCommand::LowerAll(_) => to_json(&hands::lower_all(ctx, etx).await?),
+            HandCommand::SetLink(link) => to_json(&hands::set_link(ctx, etx, link).await?),
+            // Read-only: never reaches here (see `is_read_only`).
+            HandCommand::Link(_) => Err(crate::error::AppError::NotFound("command")),
+        }
+    }
+
+    async fn snapshot(
+        &self,
+        db: &mut PgConnection,
+        room: RoomId,
+        viewer: &Viewer<'_>,
+    ) -> AppResult<Value> {
+        to_json(&hands::snapshot(db, room, viewer).await?)
     }
 }

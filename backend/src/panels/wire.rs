@@ -1,4 +1,4 @@
-//! The panels' wire types: the stage's, Q&A's and the polls' commands and their results,
+//! The panels' wire types: the stage's, Q&A's, the polls' and the hands' commands and their results,
 //! their events, their snapshot parts. The TypeScript twin (`frontend/src/lib/panels/live.ts`) is generated from them.
 
 use chrono::{DateTime, Utc};
@@ -383,6 +383,113 @@ pub struct Stage {
     pub pinned: Option<String>,
 }
 
+/// A hand-raise command in a session's room: `{"name": "hand.raise", "data": {}}`.
+/// `hand.invite`, `hand.dismiss`, `hand.lower_all` and `hand.set_link` are the moderators'.
+#[derive(Debug, Deserialize, TS)]
+#[serde(tag = "name", content = "data")]
+pub enum HandCommand {
+    /// Joins the queue. Result: [`OwnHand`].
+    #[serde(rename = "hand.raise")]
+    Raise(NoData),
+    /// Leaves the queue (also an invitation one no longer takes). Result: [`OwnHand`].
+    #[serde(rename = "hand.lower")]
+    Lower(NoData),
+    /// The invited person takes the invitation to speak. Result: [`OwnHand`].
+    #[serde(rename = "hand.accept")]
+    Accept(NoData),
+    /// Read-only, for an invited person (and moderators): the speakers' room.
+    /// Result: [`SpeakersLink`].
+    #[serde(rename = "hand.link")]
+    Link(NoData),
+    /// Moderators: invites a raised hand to speak. Result: [`HandRef`].
+    #[serde(rename = "hand.invite")]
+    Invite(HandRef),
+    /// Moderators: takes a hand off the queue. Result: [`HandRef`].
+    #[serde(rename = "hand.dismiss")]
+    Dismiss(HandRef),
+    /// Moderators: lowers every hand. Result: [`HandQueue`] (empty).
+    #[serde(rename = "hand.lower_all")]
+    LowerAll(NoData),
+    /// Moderators: where invited speakers join; none removes it. Result: [`SpeakersLink`].
+    #[serde(rename = "hand.set_link")]
+    SetLink(SpeakersLink),
+}
+
+/// A command without data.
+#[derive(Debug, Default, Deserialize, TS)]
+pub struct NoData {}
+
+/// A durable change of the hand queue: the whole queue to the backstage, and to each person
+/// concerned their own hand in their `user:` room (never one event per hand to everyone).
+#[derive(Debug, Serialize, TS)]
+#[serde(tag = "name", content = "data")]
+pub enum HandEvent {
+    /// Backstage: the queue as it now is.
+    #[serde(rename = "hand.queue")]
+    Queue(HandQueue),
+    /// In the person's own room: their hand in a session.
+    #[serde(rename = "hand.mine")]
+    Mine(OwnHand),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, sqlx::Type)]
+#[sqlx(type_name = "hand_status", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum HandStatus {
+    Raised,
+    /// A moderator invited them to speak.
+    Invited,
+    /// They took the invitation.
+    Accepted,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS)]
+pub struct HandRef {
+    pub user_id: Uuid,
+}
+
+/// One's own hand in a session: `status` is `None` when it is down.
+#[derive(Debug, Clone, Copy, Serialize, TS)]
+pub struct OwnHand {
+    pub session_id: Uuid,
+    pub status: Option<HandStatus>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct RaisedHand {
+    pub user_id: Uuid,
+    pub name: String,
+    pub status: HandStatus,
+    pub raised_at: DateTime<Utc>,
+}
+
+/// The queue, in the order hands were raised.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct HandQueue {
+    pub hands: Vec<RaisedHand>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct SpeakersLink {
+    /// An http(s) address of at most 2,000 characters.
+    #[serde(default)]
+    #[ts(optional)]
+    pub url: Option<String>,
+}
+
+/// The hands' part of a snapshot: one's own hand in the session room; the queue and the
+/// speakers' link backstage.
+#[derive(Debug, Serialize, TS)]
+pub struct HandSnapshot {
+    pub mine: Option<HandStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub queue: Option<Vec<RaisedHand>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub speakers_url: Option<String>,
+}
+
 /// The declarations of the generated module.
 pub fn typescript_decls() -> Vec<String> {
     use crate::realtime::feature::ts_config;
@@ -421,5 +528,15 @@ pub fn typescript_decls() -> Vec<String> {
         SetStage::decl(&cfg),
         PinMessage::decl(&cfg),
         Stage::decl(&cfg),
+        HandCommand::decl(&cfg),
+        NoData::decl(&cfg),
+        HandEvent::decl(&cfg),
+        HandStatus::decl(&cfg),
+        HandRef::decl(&cfg),
+        OwnHand::decl(&cfg),
+        RaisedHand::decl(&cfg),
+        HandQueue::decl(&cfg),
+        SpeakersLink::decl(&cfg),
+        HandSnapshot::decl(&cfg),
     ]
 }

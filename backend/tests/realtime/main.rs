@@ -7,6 +7,7 @@ mod cancellation;
 mod faults;
 mod features;
 mod gateway;
+mod hands;
 mod helpers;
 mod membership;
 mod metrics;

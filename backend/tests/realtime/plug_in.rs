@@ -151,6 +151,14 @@ async fn a_feature_brings_its_room_kind_commands_and_snapshot_with_one_registrat
     parts.sort();
     assert_eq!(
         parts,
-        ["announcement", "chat", "echo", "poll", "qa", "stage"]
+        [
+            "announcement",
+            "chat",
+            "echo",
+            "hand",
+            "poll",
+            "qa",
+            "stage"
+        ]
     );
 }

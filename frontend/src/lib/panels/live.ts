@@ -167,3 +167,27 @@ export type PinMessage = {
 text?: string, };
 
 export type Stage = { state: StageState, break_message: string | null, pinned: string | null, };
+
+export type HandCommand = { "name": "hand.raise", "data": NoData } | { "name": "hand.lower", "data": NoData } | { "name": "hand.accept", "data": NoData } | { "name": "hand.link", "data": NoData } | { "name": "hand.invite", "data": HandRef } | { "name": "hand.dismiss", "data": HandRef } | { "name": "hand.lower_all", "data": NoData } | { "name": "hand.set_link", "data": SpeakersLink };
+
+export type NoData = Record<symbol, never>;
+
+export type HandEvent = { "name": "hand.queue", "data": HandQueue } | { "name": "hand.mine", "data": OwnHand };
+
+export type HandStatus = "raised" | "invited" | "accepted";
+
+export type HandRef = { user_id: string, };
+
+export type OwnHand = { session_id: string, status: HandStatus | null, };
+
+export type RaisedHand = { user_id: string, name: string, status: HandStatus, raised_at: string, };
+
+export type HandQueue = { hands: Array<RaisedHand>, };
+
+export type SpeakersLink = { 
+/**
+ * An http(s) address of at most 2,000 characters.
+ */
+url?: string, };
+
+export type HandSnapshot = { mine: HandStatus | null, queue?: Array<RaisedHand>, speakers_url?: string, };
