@@ -5,11 +5,12 @@
 #   3. 10,000 idle authenticated connections
 #   4. reconnect storm: 900 listeners dropped at once
 #   5. a second node: senders on one node, listeners on the other
+#   6. vote storms: 900 attendees upvote one question, or answer one poll, within 2 s
 # The server under test runs on CPU 0, the load generator on CPU 1 (taskset). PostgreSQL is
 # the one at $BENCH_PG (default 127.0.0.1:5432, user postgres); the database viaduc_bench is
 # recreated. Each scenario runs $BENCH_REPEAT times (default 3). Raw results (one JSON line
 # per run) go to target/bench/results.jsonl. Usage: tests/load/bench.sh [scenario ...]
-# (panel fanout fanout-viaduc idle storm nodes; fanout-viaduc is fanout without the floor and
+# (panel fanout fanout-viaduc idle storm nodes votes; fanout-viaduc is fanout without the floor and
 # socket.io). BENCH_VIADUC names another server binary, BENCH_RESULTS another results file.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -20,7 +21,7 @@ pg=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
 db_url="$pg/viaduc_bench"
 out=target/bench
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(panel fanout idle storm nodes)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(panel fanout idle storm nodes votes)
 mkdir -p "$out"
 results=${BENCH_RESULTS:-$out/results.jsonl}
 : >"$results"
@@ -156,8 +157,14 @@ for scenario in "${scenarios[@]}"; do
     stop "$first"
     stop "$second"
     ;;
+  votes)
+    step "6. vote storms: 900 attendees upvote one question, then answer one poll, within 2 s"
+    fresh_database
+    viaduc_runs upvote-storm-900 vote --clients 900 --window 2
+    viaduc_runs poll-storm-900 vote --clients 900 --window 2 --poll
+    ;;
   *)
-    echo "unknown scenario $scenario (panel fanout idle storm nodes)" >&2
+    echo "unknown scenario $scenario (panel fanout idle storm nodes votes)" >&2
     exit 2
     ;;
   esac

@@ -14,6 +14,8 @@ pub struct Fixture {
     pub conference_id: Uuid,
     /// One access token per load user, each user an attendee of the conference.
     pub tokens: Vec<String>,
+    /// The load users, in the order of their tokens.
+    pub user_ids: Vec<Uuid>,
 }
 
 /// Makes sure `count` load users exist and are attendees of the conference, and signs a
@@ -70,13 +72,14 @@ pub async fn prepare(common: &Common, count: usize) -> anyhow::Result<Fixture> {
     .execute(&db)
     .await?;
     let tokens = ids
-        .into_iter()
-        .map(|id| keys.issue(id, Uuid::new_v4()))
+        .iter()
+        .map(|id| keys.issue(*id, Uuid::new_v4()))
         .collect::<Result<_, _>>()?;
     Ok(Fixture {
         db,
         conference_id,
         tokens,
+        user_ids: ids,
     })
 }
 
@@ -98,6 +101,57 @@ impl Fixture {
         Ok(format!("session:{id}"))
     }
 
+    /// A question on the list of `room`'s session, asked by the first load user.
+    pub async fn new_question(&self, room: &str) -> anyhow::Result<Uuid> {
+        let id = Uuid::new_v4();
+        sqlx::query!(
+            "insert into questions (id, session_id, author_id, body, language, anonymous, status)
+             values ($1, $2, $3, 'Who funds cross-border clusters?', 'en', false, 'approved')",
+            id,
+            session_of(room)?,
+            self.user_ids.first().context("no load user")?
+        )
+        .execute(&self.db)
+        .await?;
+        Ok(id)
+    }
+
+    /// An open single-choice poll of three options in `room`'s session.
+    pub async fn new_poll(&self, room: &str) -> anyhow::Result<Uuid> {
+        let id = Uuid::new_v4();
+        let mut tx = self.db.begin().await?;
+        sqlx::query!(
+            "insert into polls (id, session_id, question, multiple, changeable, status)
+             values ($1, $2, 'Where next year?', false, false, 'open')",
+            id,
+            session_of(room)?
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query!(
+            "insert into poll_options (poll_id, position, label)
+             select $1, position - 1, label
+             from unnest(array['Lille', 'Gent', 'Aachen']) with ordinality as o (label, position)",
+            id
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The upvotes of question `id`, or the answers of poll `id`, as stored.
+    pub async fn stored_votes(&self, id: Uuid) -> anyhow::Result<i64> {
+        let count = sqlx::query_scalar!(
+            r#"select (select count(*) from question_votes where question_id = $1)
+                    + (select count(*) from poll_answers where poll_id = $1) as "count!""#,
+            id
+        )
+        .fetch_one(&self.db)
+        .await?;
+        Ok(count)
+    }
+
     /// The room's last seq.
     pub async fn head(&self, room: &str) -> anyhow::Result<i64> {
         let head = sqlx::query_scalar!("select last_seq from rooms where id = $1", room)
@@ -105,4 +159,12 @@ impl Fixture {
             .await?;
         Ok(head.unwrap_or(0))
     }
+}
+
+/// The session id of room `session:<id>`.
+fn session_of(room: &str) -> anyhow::Result<Uuid> {
+    let id = room
+        .strip_prefix("session:")
+        .context("not a session room")?;
+    Ok(id.parse()?)
 }

@@ -13,6 +13,7 @@ pub mod report;
 mod server_stats;
 mod socketio;
 pub mod summary;
+pub mod vote;
 
 use std::net::IpAddr;
 use std::path::PathBuf;

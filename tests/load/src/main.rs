@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
-use viaduc_load::{chat, floor, idle, summary};
+use viaduc_load::{chat, floor, idle, summary, vote};
 
 #[derive(Parser)]
 #[command(about = "Load generator for Viaduc's real-time layer")]
@@ -18,6 +18,8 @@ enum Command {
     Chat(chat::ChatArgs),
     /// Many authenticated connections that only stay connected.
     Idle(idle::IdleArgs),
+    /// Every attendee of a panel upvotes one question (or answers one poll) within seconds.
+    Vote(vote::VoteArgs),
     /// The kernel's share: one thread writing frames to many loopback sockets.
     Floor(floor::FloorArgs),
     /// Medians per label of a results file written with `--json`, and the comparisons.
@@ -29,6 +31,7 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Chat(args) => chat::run(args).await?.print(),
         Command::Idle(args) => idle::run(args).await?.print(),
+        Command::Vote(args) => vote::run(args).await?.print(),
         Command::Floor(args) => floor::run(args).await?.print(),
         Command::Summary { results } => summary::print(&results),
     }
