@@ -60,6 +60,11 @@ pub struct ServeArgs {
     /// Trust the right-most `X-Forwarded-For` entry as the client address (behind a proxy).
     #[arg(long, env = "VIADUC_TRUST_PROXY", default_value_t = false)]
     pub trust_proxy: bool,
+    /// Origins a session's stage may embed besides YouTube, Vimeo and meet.jit.si
+    /// (comma-separated, e.g. `https://peertube.example.eu,https://bbb.example.eu`): they
+    /// also make the Content-Security-Policy's `frame-src`.
+    #[arg(long, env = "VIADUC_EMBED_ORIGINS", value_delimiter = ',')]
+    pub embed_origins: Vec<String>,
     /// More origins allowed to open `/ws` besides the public URL's (comma-separated, e.g.
     /// the Vite dev server `http://localhost:5173`).
     #[arg(long, env = "VIADUC_ALLOWED_ORIGINS", value_delimiter = ',')]

@@ -57,6 +57,7 @@ async fn run(args: &ServeArgs, db: &PgPool) -> anyhow::Result<()> {
             secure_cookies: public_url.starts_with("https://"),
             public_url: public_url.clone(),
             trust_proxy: args.trust_proxy,
+            embed_origins: embed_origins(&args.embed_origins)?,
         },
         heartbeat: Heartbeat::default(),
         // An empty value means "not given", as for the JWT secret.
@@ -114,4 +115,18 @@ async fn shutdown_signal() {
         _ = ctrl_c => {}
         _ = terminate.recv() => {}
     }
+}
+
+/// The `--embed-origins` as browsers write origins; an entry that is not an http(s) address
+/// stops the start, rather than framing something unexpected or nothing at all.
+fn embed_origins(given: &[String]) -> anyhow::Result<Vec<String>> {
+    given
+        .iter()
+        .filter(|origin| !origin.trim().is_empty())
+        .map(|origin| {
+            crate::realtime::gateway::origin_of(origin)
+                .filter(|origin| origin.starts_with("https://") || origin.starts_with("http://"))
+                .with_context(|| format!("--embed-origins: {origin} is not an http(s) origin"))
+        })
+        .collect()
 }

@@ -18,7 +18,8 @@ use crate::{announcements, chat, conference, notifications, panels, private_room
 
 /// The live features, each registered with one line: their rooms, commands and snapshots
 /// plug into the real-time core (see `docs/realtime.md`, "Adding a live feature").
-pub fn live_features() -> Features {
+/// `embed_origins`: the origins a stage may frame besides the built-in players.
+pub fn live_features(embed_origins: &[String]) -> Features {
     Features::new()
         .with(conference::live::ConferenceRooms)
         .with(private_rooms::PrivateRooms)
@@ -27,7 +28,7 @@ pub fn live_features() -> Features {
         .with(announcements::Announcements)
         .with(panels::Qa::default())
         .with(panels::Polls::default())
-        .with(panels::LiveStage)
+        .with(panels::LiveStage::new(embed_origins))
         .with(panels::Hands)
 }
 
@@ -68,7 +69,8 @@ pub struct Settings {
 impl AppState {
     /// Builds the state and starts the real-time background tasks (needs a Tokio runtime).
     pub fn new(db: PgPool, jwt_secret: &[u8], settings: Settings) -> Self {
-        AppState::with_features(db, jwt_secret, settings, live_features())
+        let features = live_features(&settings.site.embed_origins);
+        AppState::with_features(db, jwt_secret, settings, features)
     }
 
     /// [`AppState::new`] serving other live features (a test's own, say).
@@ -108,7 +110,7 @@ mod tests {
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
         let update = std::env::var_os("UPDATE_LIVE_TS").is_some();
         let mut stale = Vec::new();
-        for feature in live_features().all() {
+        for feature in live_features(&[]).all() {
             let Some((path, generated)) = feature.typescript() else {
                 continue;
             };

@@ -44,7 +44,8 @@ export async function launch() {
 }
 
 /**
- * A page in a new English browser context; uncaught page errors are pushed to `problems`, and
+ * A page in a new English browser context; uncaught page errors and anything the
+ * Content-Security-Policy blocked are pushed to `problems`, and
  * every page it shows is checked for accessibility. Reduced motion: no transition is caught
  * half-way by a colour-contrast check.
  */
@@ -58,6 +59,9 @@ export async function newPage(browser, problems, options = {}) {
   context.setDefaultTimeout(TIMEOUT);
   const page = await context.newPage();
   page.on('pageerror', (e) => problems.push(e.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().includes('Content Security Policy')) problems.push(message.text());
+  });
   watch(page);
   return page;
 }

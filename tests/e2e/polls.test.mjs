@@ -18,8 +18,18 @@ test('the stage goes live, and a poll is drafted, opened, answered and its resul
 
     const panels = await (await attendee.request.get(BASE + '/api/conferences/ecc-2026/sessions?kind=panel')).json();
     const page = `${BASE}/c/ecc-2026/sessions/${panels[0].id}`;
+
+    // The organiser sets a YouTube watch link as the stream: the stage embeds its player.
+    const organiser = await loggedInPage(browser, 'organiser@demo.viaduc.eu', problems);
+    const sessionUrl = `${BASE}/api/conferences/ecc-2026/sessions/${panels[0].id}`;
+    const original = await (await organiser.request.get(sessionUrl)).json();
+    const withStream = { ...original, stream_url: 'https://www.youtube.com/watch?v=dQw4w9WgXcQ' };
+    assert.equal((await organiser.request.put(sessionUrl, { data: withStream })).status(), 200);
     await moderator.goto(page);
     await attendee.goto(page);
+    const player = attendee.locator('iframe');
+    await player.waitFor({ state: 'attached' });
+    assert.equal(await player.getAttribute('src'), 'https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ');
     const console = moderator.getByRole('region', { name: 'Polls', exact: true });
     const polls = attendee.getByRole('region', { name: 'Sondages', exact: true });
 
@@ -69,6 +79,7 @@ test('the stage goes live, and a poll is drafted, opened, answered and its resul
     await seen.getByText('1 · 100 %').waitFor();
 
     // Back as it was, for the next run.
+    assert.equal((await organiser.request.put(sessionUrl, { data: original })).status(), 200);
     await controls.getByRole('button', { name: 'Unpin' }).click();
     await attendee.getByText(pinned).waitFor({ state: 'detached' });
     await controls.getByRole('button', { name: 'Upcoming', exact: true }).click();

@@ -18,6 +18,9 @@ pub struct Site {
     pub secure_cookies: bool,
     /// Trust `X-Forwarded-For` from the reverse proxy.
     pub trust_proxy: bool,
+    /// Origins (`https://host[:port]`) a session's stage may frame besides the built-in
+    /// players: the deployment's PeerTube, Jitsi or BigBlueButton servers.
+    pub embed_origins: Vec<String>,
 }
 
 /// The client's address: the socket peer, or the right-most `X-Forwarded-For` entry

@@ -11,6 +11,7 @@
 //! screens coalesced (`realtime/coalesce.rs`).
 
 mod backstage;
+pub mod embed;
 mod hands;
 mod moderation;
 mod polls;
@@ -188,7 +189,18 @@ impl Tally for PollTally {
 }
 
 /// The stage as a live feature.
-pub struct LiveStage;
+pub struct LiveStage {
+    /// The origins the operator lets a stage frame (`--embed-origins`).
+    embed_origins: Arc<[String]>,
+}
+
+impl LiveStage {
+    pub fn new(embed_origins: &[String]) -> LiveStage {
+        LiveStage {
+            embed_origins: embed_origins.into(),
+        }
+    }
+}
 
 #[async_trait]
 impl LiveFeature for LiveStage {
@@ -219,7 +231,7 @@ impl LiveFeature for LiveStage {
         room: RoomId,
         _viewer: &Viewer<'_>,
     ) -> AppResult<Value> {
-        to_json(&stage::read(db, room.id).await?)
+        to_json(&stage::view(db, room.id, &self.embed_origins).await?)
     }
 }
 

@@ -4,8 +4,9 @@
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use super::embed::embed;
 use super::require_moderator;
-use super::wire::{PinMessage, SetStage, Stage, StageEvent, StageState};
+use super::wire::{PinMessage, SetStage, Stage, StageEvent, StageState, StageView};
 use crate::conference::live::session_room;
 use crate::error::AppResult;
 use crate::realtime::feature::{bounded_text, CommandCtx};
@@ -70,6 +71,24 @@ pub async fn pin(ctx: &CommandCtx<'_>, etx: &mut EventTx, pin: PinMessage) -> Ap
     .fetch_one(etx.conn())
     .await?;
     changed(etx, ctx.room.id, stage).await
+}
+
+/// The stage and its stream, for the snapshot: `allowed` are the origins the operator
+/// lets the stage frame.
+pub async fn view(
+    db: &mut PgConnection,
+    session_id: Uuid,
+    allowed: &[String],
+) -> AppResult<StageView> {
+    let stream_url =
+        sqlx::query_scalar!("select stream_url from sessions where id = $1", session_id)
+            .fetch_optional(&mut *db)
+            .await?
+            .flatten();
+    Ok(StageView {
+        stage: read(db, session_id).await?,
+        embed: stream_url.and_then(|url| embed(&url, allowed)),
+    })
 }
 
 async fn changed(etx: &mut EventTx, session_id: Uuid, stage: Stage) -> AppResult<Stage> {

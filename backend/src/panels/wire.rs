@@ -375,12 +375,21 @@ pub struct PinMessage {
     pub text: Option<String>,
 }
 
-/// The stage as every screen shows it: the stage's part of the session room's snapshot.
+/// The stage as every screen shows it (what `stage.changed` carries).
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct Stage {
     pub state: StageState,
     pub break_message: Option<String>,
     pub pinned: Option<String>,
+}
+
+/// The stage's part of the session room's snapshot: the stage and its stream.
+#[derive(Debug, Serialize, TS)]
+pub struct StageView {
+    #[serde(flatten)]
+    pub stage: Stage,
+    /// The stream, as the session's stream URL is shown (none without one).
+    pub embed: Option<super::embed::Embed>,
 }
 
 /// A hand-raise command in a session's room: `{"name": "hand.raise", "data": {}}`.
@@ -528,6 +537,8 @@ pub fn typescript_decls() -> Vec<String> {
         SetStage::decl(&cfg),
         PinMessage::decl(&cfg),
         Stage::decl(&cfg),
+        StageView::decl(&cfg),
+        super::embed::Embed::decl(&cfg),
         HandCommand::decl(&cfg),
         NoData::decl(&cfg),
         HandEvent::decl(&cfg),

@@ -6,13 +6,17 @@
 mod encoding;
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use axum::body::Body;
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use rust_embed::RustEmbed;
 
 use crate::error::AppError;
+use crate::http::Site;
+use crate::panels::embed::frame_origins;
 use encoding::{Accepted, Encoding};
 
 /// The built frontend, `frontend/dist`.
@@ -23,24 +27,50 @@ pub(crate) struct Dist;
 
 /// The fallback route: API paths that matched nothing get a JSON 404, anything else is a
 /// static file of `F` or the single-page app.
-pub async fn serve_frontend<F: RustEmbed>(uri: Uri, headers: HeaderMap) -> Response {
+pub async fn serve_frontend<F: RustEmbed>(
+    State(site): State<Arc<Site>>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
     let path = uri.path().trim_start_matches('/');
     if path.starts_with("api/") || path == "api" || path == "ws" {
         return AppError::NotFound("route").into_response();
     }
     let accepted = Accepted::from_headers(&headers);
-    if !path.is_empty() {
-        if let Some(file) = stored_file::<F>(path, &accepted) {
-            return file;
-        }
-    }
-    stored_file::<F>("index.html", &accepted).unwrap_or_else(|| {
-        (
+    let file = (!path.is_empty())
+        .then(|| stored_file::<F>(path, &accepted))
+        .flatten();
+    let Some(mut page) = file.or_else(|| stored_file::<F>("index.html", &accepted)) else {
+        return (
             StatusCode::SERVICE_UNAVAILABLE,
             "The frontend is not built: run `npm run build` in frontend/.",
         )
-            .into_response()
-    })
+            .into_response();
+    };
+    let html = page
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|kind| kind.as_bytes().starts_with(b"text/html"));
+    if html {
+        if let Ok(policy) = HeaderValue::from_str(&content_security_policy(&site)) {
+            page.headers_mut()
+                .insert(header::CONTENT_SECURITY_POLICY, policy);
+        }
+    }
+    page
+}
+
+/// What the single-page app may load: its own scripts and styles, images and media from
+/// anywhere over https (speakers' photos, HLS segments), frames only from the stage's
+/// players (`panels::embed`), and no page may frame it.
+fn content_security_policy(site: &Site) -> String {
+    let frames = frame_origins(&site.embed_origins).join(" ");
+    format!(
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' https: data:; media-src 'self' https: blob:; \
+         connect-src 'self' https:; worker-src 'self' blob:; frame-src {frames}; \
+         frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
+    )
 }
 
 /// The file at `path` in the encoding the request prefers, if `F` has it.

@@ -143,6 +143,15 @@ async fn every_page_of_the_app_is_the_compressed_index_never_cached(db: PgPool) 
         );
         assert_eq!(reply.header(header::CACHE_CONTROL), Some("no-cache"));
         assert_eq!(reply.decoded(), INDEX_BYTES, "{path}");
+        // Scripts of its own only; frames only from the stage's players; framed by nobody.
+        let policy = reply.header(header::CONTENT_SECURITY_POLICY).unwrap();
+        for part in [
+            "script-src 'self';",
+            "frame-src https://www.youtube-nocookie.com https://player.vimeo.com https://meet.jit.si;",
+            "frame-ancestors 'none';",
+        ] {
+            assert!(policy.contains(part), "{part} in {policy}");
+        }
     }
     let gzip = get(&db, "/c/ecc-2026", Some("gzip")).await;
     assert_eq!(gzip.header(header::CONTENT_ENCODING), Some("gzip"));

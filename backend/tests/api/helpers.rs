@@ -23,6 +23,7 @@ pub fn state(db: PgPool) -> AppState {
                 public_url: "http://viaduc.test".into(),
                 secure_cookies: false,
                 trust_proxy: false,
+                embed_origins: Vec::new(),
             },
             heartbeat: Default::default(),
             metrics_token: None,

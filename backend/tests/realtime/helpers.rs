@@ -39,7 +39,7 @@ pub async fn spawn_with_heartbeat(db: PgPool, heartbeat: Heartbeat) -> TestApp {
 
 /// Starts a node whose settings `configure` adjusts (the defaults are a test node's).
 pub async fn spawn_with(db: PgPool, configure: impl FnOnce(&mut Settings)) -> TestApp {
-    spawn_node(db, configure, viaduc::state::live_features()).await
+    spawn_node(db, configure, viaduc::state::live_features(&[])).await
 }
 
 /// Starts a node serving `features`, with settings as `configure` adjusts them.
@@ -55,6 +55,7 @@ pub async fn spawn_node(
             public_url: format!("http://{addr}"),
             secure_cookies: false,
             trust_proxy: false,
+            embed_origins: Vec::new(),
         },
         heartbeat: Heartbeat::default(),
         metrics_token: None,

@@ -96,7 +96,7 @@ impl LiveFeature for Echo {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_feature_brings_its_room_kind_commands_and_snapshot_with_one_registration(db: PgPool) {
-    let features = viaduc::state::live_features().with(Echo);
+    let features = viaduc::state::live_features(&[]).with(Echo);
     let app = spawn_node(db.clone(), |_| {}, features).await;
     let (_, token) = user(&app, "Ana").await;
     let mut client = Client::connect(&app, &token).await;

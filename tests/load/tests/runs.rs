@@ -1,5 +1,6 @@
 //! The load generator against a real node: a small chat run and a small reconnect storm
-//! must deliver every message exactly once, and the report must say so.
+//! must deliver every message exactly once, small vote storms must count every vote once
+//! and bring every screen to the final count, and the reports must say so.
 
 #![allow(clippy::unwrap_used)]
 
@@ -13,6 +14,7 @@ use viaduc::state::{AppState, Settings};
 use viaduc_load::chat::{self, ChatArgs};
 use viaduc_load::floor::{self, FloorArgs};
 use viaduc_load::report::Report;
+use viaduc_load::vote::{self, VoteArgs};
 
 #[derive(Parser)]
 struct Cli {
@@ -45,6 +47,7 @@ async fn node(db: &PgPool, options: &PgConnectOptions) -> (String, String) {
             public_url: format!("http://{addr}"),
             secure_cookies: false,
             trust_proxy: false,
+            embed_origins: Vec::new(),
         },
         heartbeat: Default::default(),
         metrics_token: None,
@@ -120,6 +123,54 @@ async fn dropped_listeners_resume_without_gap_or_duplicate(db: PgPool) {
     assert_eq!(figure(&report, "lost"), 0.0);
     assert_eq!(figure(&report, "duplicates"), 0.0);
     assert_eq!(figure(&report, "all delivered"), 1.0);
+}
+
+#[derive(Parser)]
+struct VoteCli {
+    #[command(flatten)]
+    vote: VoteArgs,
+}
+
+async fn vote_run(db: PgPool, extra: &[&str]) -> Report {
+    let options = db.connect_options();
+    let (url, database_url) = node(&db, &options).await;
+    let mut argv = vec![
+        "viaduc-load",
+        "--url",
+        &url,
+        "--database-url",
+        &database_url,
+        "--conference",
+        "load-test",
+        "--clients",
+        "40",
+        "--window",
+        "1",
+    ];
+    argv.extend_from_slice(extra);
+    let report = vote::run(VoteCli::parse_from(argv).vote).await.unwrap();
+    report.print().unwrap();
+    report
+}
+
+/// Every vote acknowledged and stored once, every screen at the final count, coalesced.
+fn counted_once_on_every_screen(report: &Report) {
+    assert_eq!(figure(report, "acknowledged"), 40.0);
+    assert_eq!(figure(report, "errors"), 0.0);
+    assert_eq!(figure(report, "stored"), 40.0);
+    assert_eq!(figure(report, "every screen at the final count"), 1.0);
+    // Coalesced: far fewer count events than votes reach each screen.
+    assert!(figure(report, "count events per screen (median)") < 20.0);
+}
+
+#[sqlx::test(migrator = "viaduc::db::MIGRATOR")]
+async fn an_upvote_storm_counts_every_vote_once_on_every_screen(db: PgPool) {
+    counted_once_on_every_screen(&vote_run(db, &[]).await);
+}
+
+#[sqlx::test(migrator = "viaduc::db::MIGRATOR")]
+async fn a_poll_storm_counts_every_answer_once_on_every_screen(db: PgPool) {
+    counted_once_on_every_screen(&vote_run(db, &["--poll"]).await);
 }
 
 #[derive(Parser)]

@@ -168,6 +168,14 @@ text?: string, };
 
 export type Stage = { state: StageState, break_message: string | null, pinned: string | null, };
 
+export type StageView = { 
+/**
+ * The stream, as the session's stream URL is shown (none without one).
+ */
+embed: Embed | null, state: StageState, break_message: string | null, pinned: string | null, };
+
+export type Embed = { "kind": "frame", src: string, media: boolean, } | { "kind": "hls", src: string, } | { "kind": "link", href: string, };
+
 export type HandCommand = { "name": "hand.raise", "data": NoData } | { "name": "hand.lower", "data": NoData } | { "name": "hand.accept", "data": NoData } | { "name": "hand.link", "data": NoData } | { "name": "hand.invite", "data": HandRef } | { "name": "hand.dismiss", "data": HandRef } | { "name": "hand.lower_all", "data": NoData } | { "name": "hand.set_link", "data": SpeakersLink };
 
 export type NoData = Record<symbol, never>;
