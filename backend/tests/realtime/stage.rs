@@ -16,7 +16,7 @@ async fn the_moderator_sets_the_live_state_and_a_pin_for_every_screen(db: PgPool
     let state = snapshot_part(&ana.subscribe(&room, None).await, "stage");
     assert_eq!(
         state,
-        json!({"state": "upcoming", "break_message": null, "pinned": null})
+        json!({"state": "upcoming", "break_message": null, "pinned": null, "embed": null})
     );
     let mut mo = Client::connect(&app, &mo_token).await;
     mo.subscribe(&room, None).await;
@@ -72,7 +72,21 @@ async fn the_moderator_sets_the_live_state_and_a_pin_for_every_screen(db: PgPool
     let state = snapshot_part(&again.subscribe(&room, None).await, "stage");
     assert_eq!(
         state,
-        json!({"state": "break", "break_message": "Back at 11:00", "pinned": "Slides: https://example.eu/slides"})
+        json!({"state": "break", "break_message": "Back at 11:00", "pinned": "Slides: https://example.eu/slides", "embed": null})
+    );
+    // The session's stream URL, as the stage shows it.
+    sqlx::query(
+        "update sessions set stream_url = 'https://vimeo.com/76979871' where id = $1::text::uuid",
+    )
+    .bind(room.trim_start_matches("session:"))
+    .execute(&db)
+    .await
+    .unwrap();
+    let mut reloaded = Client::connect(&restarted, &ana_token).await;
+    let state = snapshot_part(&reloaded.subscribe(&room, None).await, "stage");
+    assert_eq!(
+        state["embed"],
+        json!({"kind": "frame", "src": "https://player.vimeo.com/video/76979871", "media": false})
     );
     let unpinned = mo.command(&room, "stage.pin", json!({})).await;
     assert_eq!(unpinned["data"]["pinned"], Value::Null);
