@@ -29,7 +29,7 @@ pub fn live_features(embed_origins: &[String]) -> Features {
         .with(panels::Qa::default())
         .with(panels::Polls::default())
         .with(panels::LiveStage::new(embed_origins))
-        .with(panels::Hands)
+        .with(panels::Hands::default())
 }
 
 #[derive(Clone, FromRef)]

@@ -1,16 +1,18 @@
 //! The hand-raise queue: attendees raise and lower their hand; the session's moderators see
 //! the queue in the order hands were raised, invite one to speak (who then sees the
 //! speakers' room link and accepts, or lowers their hand), dismiss one, or lower them all.
-//! The queue goes to the backstage as a whole; each person hears of their own hand in their
-//! `user:` room, so 900 hands are never 900 events to 900 screens.
+//! The queue goes to the backstage as a whole, coalesced (at most a few times a second, see
+//! `realtime/coalesce.rs`: 900 hands raised at once are not 900 copies of a growing queue);
+//! each person hears of their own hand at once in their `user:` room, so 900 hands are never
+//! 900 events to 900 screens.
 
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::backstage::{backstage_room, BACKSTAGE};
-use super::require_moderator;
 use super::wire::{HandEvent, HandQueue, HandRef, HandSnapshot, HandStatus, OwnHand};
 use super::wire::{RaisedHand, SpeakersLink};
+use super::{require_moderator, Hands};
 use crate::error::{AppError, AppResult, Problem};
 use crate::notifications::USER_ROOM;
 use crate::realtime::feature::{CommandCtx, Viewer};
@@ -45,25 +47,22 @@ async fn status_of(
     .await?)
 }
 
-/// Tells the backstage the new queue, and `user_id` their own hand.
-async fn changed(etx: &mut EventTx, session_id: Uuid, user_id: Uuid) -> AppResult<OwnHand> {
-    let hands = queue(etx.conn(), session_id).await?;
-    let status = hands
-        .iter()
-        .find(|hand| hand.user_id == user_id)
-        .map(|hand| hand.status);
-    etx.emit(
-        backstage_room(session_id),
-        &HandEvent::Queue(HandQueue { hands }),
-    )
-    .await?;
+/// Tells `user_id` their own hand, and the backstage (coalesced) the new queue.
+async fn changed(
+    hands: &Hands,
+    etx: &mut EventTx,
+    session_id: Uuid,
+    user_id: Uuid,
+) -> AppResult<OwnHand> {
+    let status = status_of(etx.conn(), session_id, user_id).await?;
+    etx.touch(&hands.queue, backstage_room(session_id), session_id);
     let own = OwnHand { session_id, status };
     etx.emit(RoomId::new(USER_ROOM, user_id), &HandEvent::Mine(own))
         .await?;
     Ok(own)
 }
 
-pub async fn raise(ctx: &CommandCtx<'_>, etx: &mut EventTx) -> AppResult<OwnHand> {
+pub async fn raise(hands: &Hands, ctx: &CommandCtx<'_>, etx: &mut EventTx) -> AppResult<OwnHand> {
     let session_id = ctx.room.id;
     let raised = sqlx::query!(
         "insert into hands (session_id, user_id) values ($1, $2) on conflict do nothing",
@@ -76,10 +75,10 @@ pub async fn raise(ctx: &CommandCtx<'_>, etx: &mut EventTx) -> AppResult<OwnHand
     if raised == 0 {
         return Err(AppError::Conflict("your hand is already raised".into()));
     }
-    changed(etx, session_id, ctx.user_id).await
+    changed(hands, etx, session_id, ctx.user_id).await
 }
 
-pub async fn lower(ctx: &CommandCtx<'_>, etx: &mut EventTx) -> AppResult<OwnHand> {
+pub async fn lower(hands: &Hands, ctx: &CommandCtx<'_>, etx: &mut EventTx) -> AppResult<OwnHand> {
     let session_id = ctx.room.id;
     let lowered = sqlx::query!(
         "delete from hands where session_id = $1 and user_id = $2",
@@ -92,10 +91,10 @@ pub async fn lower(ctx: &CommandCtx<'_>, etx: &mut EventTx) -> AppResult<OwnHand
     if lowered == 0 {
         return Err(AppError::Conflict("your hand is not raised".into()));
     }
-    changed(etx, session_id, ctx.user_id).await
+    changed(hands, etx, session_id, ctx.user_id).await
 }
 
-pub async fn accept(ctx: &CommandCtx<'_>, etx: &mut EventTx) -> AppResult<OwnHand> {
+pub async fn accept(hands: &Hands, ctx: &CommandCtx<'_>, etx: &mut EventTx) -> AppResult<OwnHand> {
     let session_id = ctx.room.id;
     let accepted = sqlx::query!(
         "update hands set status = 'accepted' where session_id = $1 and user_id = $2 and status = 'invited'",
@@ -108,7 +107,7 @@ pub async fn accept(ctx: &CommandCtx<'_>, etx: &mut EventTx) -> AppResult<OwnHan
     if accepted == 0 {
         return Err(AppError::Conflict("nobody invited you to speak".into()));
     }
-    changed(etx, session_id, ctx.user_id).await
+    changed(hands, etx, session_id, ctx.user_id).await
 }
 
 /// The speakers' room, for who is invited to speak (or runs the session).
@@ -140,7 +139,12 @@ async fn speakers_url(db: &mut PgConnection, session_id: Uuid) -> AppResult<Opti
     Ok(url.flatten())
 }
 
-pub async fn invite(ctx: &CommandCtx<'_>, etx: &mut EventTx, hand: HandRef) -> AppResult<HandRef> {
+pub async fn invite(
+    hands: &Hands,
+    ctx: &CommandCtx<'_>,
+    etx: &mut EventTx,
+    hand: HandRef,
+) -> AppResult<HandRef> {
     require_moderator(ctx)?;
     let session_id = ctx.room.id;
     let invited = sqlx::query!(
@@ -156,11 +160,16 @@ pub async fn invite(ctx: &CommandCtx<'_>, etx: &mut EventTx, hand: HandRef) -> A
             "only a raised hand can be invited".into(),
         ));
     }
-    changed(etx, session_id, hand.user_id).await?;
+    changed(hands, etx, session_id, hand.user_id).await?;
     Ok(hand)
 }
 
-pub async fn dismiss(ctx: &CommandCtx<'_>, etx: &mut EventTx, hand: HandRef) -> AppResult<HandRef> {
+pub async fn dismiss(
+    hands: &Hands,
+    ctx: &CommandCtx<'_>,
+    etx: &mut EventTx,
+    hand: HandRef,
+) -> AppResult<HandRef> {
     require_moderator(ctx)?;
     let session_id = ctx.room.id;
     let dismissed = sqlx::query!(
@@ -174,11 +183,15 @@ pub async fn dismiss(ctx: &CommandCtx<'_>, etx: &mut EventTx, hand: HandRef) -> 
     if dismissed == 0 {
         return Err(AppError::NotFound("hand"));
     }
-    changed(etx, session_id, hand.user_id).await?;
+    changed(hands, etx, session_id, hand.user_id).await?;
     Ok(hand)
 }
 
-pub async fn lower_all(ctx: &CommandCtx<'_>, etx: &mut EventTx) -> AppResult<HandQueue> {
+pub async fn lower_all(
+    hands: &Hands,
+    ctx: &CommandCtx<'_>,
+    etx: &mut EventTx,
+) -> AppResult<HandQueue> {
     require_moderator(ctx)?;
     let session_id = ctx.room.id;
     let lowered = sqlx::query_scalar!(
@@ -187,9 +200,7 @@ pub async fn lower_all(ctx: &CommandCtx<'_>, etx: &mut EventTx) -> AppResult<Han
     )
     .fetch_all(etx.conn())
     .await?;
-    let empty = HandQueue { hands: Vec::new() };
-    etx.emit(backstage_room(session_id), &HandEvent::Queue(empty.clone()))
-        .await?;
+    etx.touch(&hands.queue, backstage_room(session_id), session_id);
     for user_id in lowered {
         let own = OwnHand {
             session_id,
@@ -198,7 +209,17 @@ pub async fn lower_all(ctx: &CommandCtx<'_>, etx: &mut EventTx) -> AppResult<Han
         etx.emit(RoomId::new(USER_ROOM, user_id), &HandEvent::Mine(own))
             .await?;
     }
-    Ok(empty)
+    Ok(HandQueue { hands: Vec::new() })
+}
+
+/// The queue of each session touched, to its backstage.
+pub async fn tally(etx: &mut EventTx, room: RoomId, sessions: Vec<Uuid>) -> AppResult<()> {
+    for session_id in sessions {
+        let hands = queue(etx.conn(), session_id).await?;
+        etx.emit(room, &HandEvent::Queue(HandQueue { hands }))
+            .await?;
+    }
+    Ok(())
 }
 
 pub async fn set_link(

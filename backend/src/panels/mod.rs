@@ -236,7 +236,11 @@ impl LiveFeature for LiveStage {
 }
 
 /// The hand-raise queue as a live feature.
-pub struct Hands;
+#[derive(Default)]
+pub struct Hands {
+    /// Sessions whose queue waits for the next coalesced event to their backstage.
+    queue: Arc<Coalesced>,
+}
 
 #[async_trait]
 impl LiveFeature for Hands {
@@ -250,6 +254,10 @@ impl LiveFeature for Hands {
 
     fn is_read_only(&self, command: &str) -> bool {
         command == "hand.link"
+    }
+
+    fn start(&self, hub: &Arc<Hub>) {
+        tokio::spawn(Arc::clone(&self.queue).run(Arc::clone(hub), QueueTally));
     }
 
     async fn query(&self, ctx: &CommandCtx<'_>, command: &str, data: Value) -> AppResult<Value> {
@@ -267,12 +275,12 @@ impl LiveFeature for Hands {
         data: Value,
     ) -> AppResult<Value> {
         match parse_command(command, data)? {
-            HandCommand::Raise(_) => to_json(&hands::raise(ctx, etx).await?),
-            HandCommand::Lower(_) => to_json(&hands::lower(ctx, etx).await?),
-            HandCommand::Accept(_) => to_json(&hands::accept(ctx, etx).await?),
-            HandCommand::Invite(hand) => to_json(&hands::invite(ctx, etx, hand).await?),
-            HandCommand::Dismiss(hand) => to_json(&hands::dismiss(ctx, etx, hand).await?),
-            HandCommand::LowerAll(_) => to_json(&hands::lower_all(ctx, etx).await?),
+            HandCommand::Raise(_) => to_json(&hands::raise(self, ctx, etx).await?),
+            HandCommand::Lower(_) => to_json(&hands::lower(self, ctx, etx).await?),
+            HandCommand::Accept(_) => to_json(&hands::accept(self, ctx, etx).await?),
+            HandCommand::Invite(hand) => to_json(&hands::invite(self, ctx, etx, hand).await?),
+            HandCommand::Dismiss(hand) => to_json(&hands::dismiss(self, ctx, etx, hand).await?),
+            HandCommand::LowerAll(_) => to_json(&hands::lower_all(self, ctx, etx).await?),
             HandCommand::SetLink(link) => to_json(&hands::set_link(ctx, etx, link).await?),
             // Read-only: never reaches here (see `is_read_only`).
             HandCommand::Link(_) => Err(crate::error::AppError::NotFound("command")),
@@ -286,5 +294,15 @@ impl LiveFeature for Hands {
         viewer: &Viewer<'_>,
     ) -> AppResult<Value> {
         to_json(&hands::snapshot(db, room, viewer).await?)
+    }
+}
+
+/// The queue of each session touched, to its backstage.
+struct QueueTally;
+
+#[async_trait]
+impl Tally for QueueTally {
+    async fn tally(&self, etx: &mut EventTx, room: RoomId, items: Vec<Uuid>) -> AppResult<()> {
+        hands::tally(etx, room, items).await
     }
 }
