@@ -30,6 +30,7 @@ pub fn live_features(embed_origins: &[String]) -> Features {
         .with(panels::Polls::default())
         .with(panels::LiveStage::new(embed_origins))
         .with(panels::Hands::default())
+        .with(panels::Reactions)
 }
 
 #[derive(Clone, FromRef)]

@@ -4,7 +4,8 @@
 //!   answering" and answered, edit, merge duplicates;
 //! - polls (`poll.*`): drafted ahead, opened, answered, shown, closed;
 //! - the stage (`stage.*`): the live state on every screen and a pinned message;
-//! - the hand-raise queue (`hand.*`): raise, invite to speak, accept, dismiss.
+//! - the hand-raise queue (`hand.*`): raise, invite to speak, accept, dismiss;
+//! - reactions (`reaction.*`): ephemeral, aggregated by the server (`realtime/pulse.rs`).
 //!
 //! Both live in the session's room (`session:<id>`) as attendees see them and in its
 //! backstage (`backstage:<id>`) as moderators see them. Upvotes and poll counts reach
@@ -16,6 +17,7 @@ mod hands;
 mod moderation;
 mod polls;
 mod questions;
+mod reactions;
 mod stage;
 pub mod wire;
 
@@ -37,7 +39,9 @@ use crate::realtime::log::EventTx;
 use crate::realtime::room::{RoomId, RoomKind, MODERATOR};
 use backstage::{Backstage, BACKSTAGE};
 use wire::VoteCounts;
-use wire::{BackstageEvent, HandCommand, PollCommand, QaCommand, QaEvent, StageCommand};
+use wire::{
+    BackstageEvent, HandCommand, PollCommand, QaCommand, QaEvent, ReactionCommand, StageCommand,
+};
 
 /// Every command that runs the session (moderation, polls, the stage) asks for this.
 fn require_moderator(ctx: &CommandCtx<'_>) -> AppResult<()> {
@@ -304,5 +308,29 @@ struct QueueTally;
 impl Tally for QueueTally {
     async fn tally(&self, etx: &mut EventTx, room: RoomId, items: Vec<Uuid>) -> AppResult<()> {
         hands::tally(etx, room, items).await
+    }
+}
+
+/// Reactions as a live feature: its one command writes nothing durable.
+pub struct Reactions;
+
+#[async_trait]
+impl LiveFeature for Reactions {
+    fn name(&self) -> &'static str {
+        "reaction"
+    }
+
+    fn rooms(&self) -> &'static [RoomKind] {
+        &[SESSION_ROOM]
+    }
+
+    fn is_read_only(&self, _command: &str) -> bool {
+        true
+    }
+
+    async fn query(&self, ctx: &CommandCtx<'_>, command: &str, data: Value) -> AppResult<Value> {
+        match parse_command(command, data)? {
+            ReactionCommand::Send(reaction) => to_json(&reactions::send(ctx, reaction)),
+        }
     }
 }

@@ -1,5 +1,5 @@
 //! The panels' wire types: the stage's, Q&A's, the polls' and the hands' commands and their results,
-//! their events, their snapshot parts. The TypeScript twin (`frontend/src/lib/panels/live.ts`) is generated from them.
+//! their events, their snapshot parts, and the reactions. The TypeScript twin (`frontend/src/lib/panels/live.ts`) is generated from them.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -499,6 +499,40 @@ pub struct HandSnapshot {
     pub speakers_url: Option<String>,
 }
 
+/// A reaction command in a session's room: `{"name": "reaction.send", "data": {"reaction":
+/// "clap"}}`. Reactions are ephemeral: screens receive `signal` frames named
+/// `reaction.burst`, whose counts are keyed by [`Reaction`].
+#[derive(Debug, Deserialize, TS)]
+#[serde(tag = "name", content = "data")]
+pub enum ReactionCommand {
+    /// Result: [`ReactionSent`].
+    #[serde(rename = "reaction.send")]
+    Send(SendReaction),
+}
+
+/// The fixed set of reactions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Reaction {
+    Clap,
+    Heart,
+    Laugh,
+    Thinking,
+    ThumbsUp,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct SendReaction {
+    pub reaction: Reaction,
+}
+
+#[derive(Debug, Serialize, TS)]
+pub struct ReactionSent {
+    /// False when the same person had already sent this reaction in the current half
+    /// second: counted once.
+    pub counted: bool,
+}
+
 /// The declarations of the generated module.
 pub fn typescript_decls() -> Vec<String> {
     use crate::realtime::feature::ts_config;
@@ -549,5 +583,9 @@ pub fn typescript_decls() -> Vec<String> {
         HandQueue::decl(&cfg),
         SpeakersLink::decl(&cfg),
         HandSnapshot::decl(&cfg),
+        ReactionCommand::decl(&cfg),
+        Reaction::decl(&cfg),
+        SendReaction::decl(&cfg),
+        ReactionSent::decl(&cfg),
     ]
 }

@@ -15,6 +15,7 @@ use super::connections::Recheck;
 use super::hub::Hub;
 use super::presence::Presence;
 use super::protocol::close;
+use super::pulse::{Pulses, PULSE_CHANNEL};
 use super::room::RoomId;
 use crate::access_changes::{self, AccessChange};
 use crate::error::AppResult;
@@ -106,7 +107,7 @@ pub async fn run_notifier(hub: Arc<Hub>) {
 /// LISTENs for the other nodes, reconnecting with back-off; after every (re)connection the
 /// hub re-reads the log so nothing published during the gap is missed.
 #[tracing::instrument(skip_all)]
-pub async fn run_listener(hub: Arc<Hub>, presence: Arc<Presence>) {
+pub async fn run_listener(hub: Arc<Hub>, presence: Arc<Presence>, pulses: Arc<Pulses>) {
     let mut backoff = Duration::from_millis(100);
     // The last access change acted on; `None` until the first connection.
     let mut access_seen: Option<i64> = None;
@@ -120,7 +121,12 @@ pub async fn run_listener(hub: Arc<Hub>, presence: Arc<Presence>) {
                 continue;
             }
         };
-        let channels = [ROOMS_CHANNEL, PRESENCE_CHANNEL, access_changes::CHANNEL];
+        let channels = [
+            ROOMS_CHANNEL,
+            PRESENCE_CHANNEL,
+            PULSE_CHANNEL,
+            access_changes::CHANNEL,
+        ];
         if let Err(error) = listener.listen_all(channels).await {
             tracing::warn!(?error, "LISTEN failed; retrying");
             tokio::time::sleep(backoff).await;
@@ -145,6 +151,9 @@ pub async fn run_listener(hub: Arc<Hub>, presence: Arc<Presence>) {
                         }
                         Err(error) => tracing::warn!(?error, "unreadable access change"),
                     }
+                }
+                Ok(Some(notification)) if notification.channel() == PULSE_CHANNEL => {
+                    pulses.received(notification.payload());
                 }
                 Ok(Some(notification)) => {
                     let Some((node, rooms)) = parse_payload(notification.payload()) else {

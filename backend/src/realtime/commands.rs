@@ -142,7 +142,10 @@ pub async fn snapshot(
     let mut state = Map::new();
     for feature in features.in_room(room) {
         let part = feature.snapshot(&mut *db, room, viewer).await?;
-        state.insert(feature.name().to_owned(), part);
+        // A feature without state (reactions, say) adds no part.
+        if !part.is_null() {
+            state.insert(feature.name().to_owned(), part);
+        }
     }
     Ok(Value::Object(state))
 }

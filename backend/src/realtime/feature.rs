@@ -18,6 +18,7 @@ use uuid::Uuid;
 use super::hub::Hub;
 use super::log::EventTx;
 use super::presence::Presence;
+use super::pulse::Pulses;
 use super::room::{Rights, RoomId, RoomKind};
 use crate::error::{AppError, AppResult, Problem};
 
@@ -45,6 +46,7 @@ pub struct CommandCtx<'a> {
     pub rights: &'a Rights,
     pub hub: &'a Hub,
     pub presence: &'a Arc<Presence>,
+    pub pulses: &'a Arc<Pulses>,
 }
 
 /// Who asks for a room's snapshot.
@@ -69,12 +71,13 @@ pub trait LiveFeature: Send + Sync + 'static {
         &[]
     }
 
-    /// Commands that only read: they are neither recorded nor run in a write transaction.
+    /// Commands that change nothing durable — reads, and ephemeral pulses such as reactions:
+    /// they are neither recorded nor run in a write transaction.
     fn is_read_only(&self, _command: &str) -> bool {
         false
     }
 
-    /// Runs read-only `command` (see [`LiveFeature::is_read_only`]).
+    /// Runs such a `command` (see [`LiveFeature::is_read_only`]).
     async fn query(&self, _ctx: &CommandCtx<'_>, _command: &str, _data: Value) -> AppResult<Value> {
         Err(AppError::NotFound("command"))
     }

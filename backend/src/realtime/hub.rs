@@ -14,6 +14,7 @@ use uuid::Uuid;
 use super::connections::{Connections, Kick, Recheck};
 use super::log::LoggedEvent;
 use super::protocol::{close, ServerMsg};
+use super::pulse::Counts;
 use super::pump::{run_pump, PumpMsg};
 use super::room::RoomId;
 use crate::metrics::Metrics;
@@ -85,6 +86,13 @@ impl RoomEntry {
         self.subscribers
             .retain(|_, subscriber| subscriber.offer(Outgoing::Event(Arc::clone(&shared))));
         self.cursor = Some(event.seq);
+    }
+
+    /// Sends every subscriber a frame that is not logged (presence, pulses).
+    fn send_ephemeral(&mut self, message: &ServerMsg) {
+        let frame = Arc::new(frame(message));
+        self.subscribers
+            .retain(|_, subscriber| subscriber.offer(Outgoing::Ephemeral(Arc::clone(&frame))));
     }
 }
 
@@ -231,12 +239,20 @@ impl Hub {
             return;
         }
         entry.presence = Some(count);
-        let frame = Arc::new(frame(&ServerMsg::Presence {
+        entry.send_ephemeral(&ServerMsg::Presence {
             room: room.to_string(),
             count,
-        }));
-        entry
-            .subscribers
-            .retain(|_, subscriber| subscriber.offer(Outgoing::Ephemeral(Arc::clone(&frame))));
+        });
+    }
+
+    /// Sends the local subscribers of `room` a pulse's aggregated `counts` (see `pulse.rs`).
+    pub fn signal(&self, room: RoomId, name: String, counts: &Counts) {
+        if let Some(entry) = self.rooms().get_mut(&room) {
+            entry.send_ephemeral(&ServerMsg::Signal {
+                room: room.to_string(),
+                name,
+                counts: counts.clone(),
+            });
+        }
     }
 }

@@ -21,6 +21,7 @@ use super::hub::{event_frame, frame, ConnId, Hub, Subscriber};
 use super::log;
 use super::presence::Presence;
 use super::protocol::{ErrorCode, ServerMsg};
+use super::pulse::Pulses;
 use super::room::{Rights, RoomId};
 use crate::error::{AppError, AppResult};
 
@@ -35,6 +36,7 @@ pub struct JobCtx {
     pub subscriber: Subscriber,
     pub hub: Arc<Hub>,
     pub presence: Arc<Presence>,
+    pub pulses: Arc<Pulses>,
     pub features: Arc<Features>,
 }
 
@@ -140,6 +142,7 @@ impl JobCtx {
                     rights: &rights,
                     hub: &self.hub,
                     presence: &self.presence,
+                    pulses: &self.pulses,
                 };
                 let owner = commands::owner(&self.features, room, &name);
                 let command = commands::execute(&self.features, &ctx, id, &name, data);

@@ -1,5 +1,5 @@
 //! The real-time core: the `/ws` gateway, the typed protocol, rooms and rights, the durable
-//! per-room event log with resume, presence, the node's hub and the PostgreSQL bus between
+//! per-room event log with resume, presence, pulses, the node's hub and the PostgreSQL bus between
 //! nodes. Live features (chat, announcements, notifications, …) live in their own folders
 //! and plug in through `feature.rs`; the core imports none of them. The protocol is
 //! documented in `docs/realtime.md`.
@@ -16,6 +16,7 @@ mod jobs;
 pub mod log;
 pub mod presence;
 pub mod protocol;
+pub mod pulse;
 mod pump;
 pub mod room;
 mod socket;
@@ -34,12 +35,14 @@ use crate::metrics::Metrics;
 use feature::Features;
 use hub::Hub;
 use presence::Presence;
+use pulse::Pulses;
 
 /// The node's real-time machinery, shared by every connection.
 #[derive(Clone)]
 pub struct Realtime {
     pub hub: Arc<Hub>,
     pub presence: Arc<Presence>,
+    pub pulses: Arc<Pulses>,
     pub features: Arc<Features>,
     pub heartbeat: Heartbeat,
     origins: Arc<Vec<String>>,
@@ -82,8 +85,13 @@ impl Realtime {
         metrics.expect_commands(names.chain([commands::CORE]));
         let hub = Hub::start(db.clone(), metrics);
         let presence = Presence::start(Arc::clone(&hub));
+        let pulses = Pulses::start(Arc::clone(&hub));
         tokio::spawn(bus::run_notifier(Arc::clone(&hub)));
-        tokio::spawn(bus::run_listener(Arc::clone(&hub), Arc::clone(&presence)));
+        tokio::spawn(bus::run_listener(
+            Arc::clone(&hub),
+            Arc::clone(&presence),
+            Arc::clone(&pulses),
+        ));
         tokio::spawn(connections::run_pinger(
             Arc::clone(&hub),
             heartbeat.ping_every,
@@ -95,6 +103,7 @@ impl Realtime {
         Realtime {
             hub,
             presence,
+            pulses,
             features: Arc::new(features),
             heartbeat,
             origins: Arc::new(gateway::origin_of(public_url).into_iter().collect()),

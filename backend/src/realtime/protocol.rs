@@ -8,6 +8,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use super::commands::{PresentPeople, PresentPerson};
+use super::pulse::Counts;
 use crate::error::FieldError;
 
 /// A message from the client (a JSON text frame).
@@ -101,6 +102,14 @@ pub enum ServerMsg {
     Presence {
         room: String,
         count: i64,
+    },
+    /// Ephemeral: how many people sent each key of a feature's signal (`reaction.burst`:
+    /// 👏 ❤️ …) in the last half second, across every node. Never logged nor replayed.
+    Signal {
+        room: String,
+        name: String,
+        #[ts(type = "Record<string, number>")]
+        counts: Counts,
     },
 }
 

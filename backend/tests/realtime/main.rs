@@ -17,6 +17,7 @@ mod outages;
 mod plug_in;
 mod polls;
 mod qa;
+mod reactions;
 mod resume;
 mod rights;
 mod stage;

@@ -69,6 +69,7 @@ pub async fn serve(
             subscriber,
             hub: Arc::clone(&realtime.hub),
             presence: Arc::clone(&realtime.presence),
+            pulses: Arc::clone(&realtime.pulses),
             features: Arc::clone(&realtime.features),
         }),
         waiting: VecDeque::new(),

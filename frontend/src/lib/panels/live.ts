@@ -199,3 +199,16 @@ export type SpeakersLink = {
 url?: string, };
 
 export type HandSnapshot = { mine: HandStatus | null, queue?: Array<RaisedHand>, speakers_url?: string, };
+
+export type ReactionCommand = { "name": "reaction.send", "data": SendReaction };
+
+export type Reaction = "clap" | "heart" | "laugh" | "thinking" | "thumbs_up";
+
+export type SendReaction = { reaction: Reaction, };
+
+export type ReactionSent = { 
+/**
+ * False when the same person had already sent this reaction in the current half
+ * second: counted once.
+ */
+counted: boolean, };

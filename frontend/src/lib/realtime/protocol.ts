@@ -14,7 +14,7 @@ fields?: Array<FieldError>,
 /**
  * Sending the same command (same id) again later may succeed.
  */
-retryable: boolean, } | { "type": "event", room: string, seq: number, name: string, data: unknown, } | { "type": "snapshot", room: string, epoch: string, seq: number, state: unknown, } | { "type": "subscribed", room: string, epoch: string, seq: number, recovered: boolean, roles: Array<string>, } | { "type": "unsubscribed", room: string, } | { "type": "presence", room: string, count: number, };
+retryable: boolean, } | { "type": "event", room: string, seq: number, name: string, data: unknown, } | { "type": "snapshot", room: string, epoch: string, seq: number, state: unknown, } | { "type": "subscribed", room: string, epoch: string, seq: number, recovered: boolean, roles: Array<string>, } | { "type": "unsubscribed", room: string, } | { "type": "presence", room: string, count: number, } | { "type": "signal", room: string, name: string, counts: Record<string, number>, };
 
 export type ErrorCode = "bad_request" | "forbidden" | "not_found" | "validation" | "conflict" | "rate_limited" | "too_many_subscriptions" | "not_subscribed" | "unavailable" | "internal";
 
