@@ -31,6 +31,9 @@ export interface RoomHandlers {
   event?(name: string, data: unknown): void;
   /** People present now (ephemeral, the latest wins). */
   presence?(count: number): void;
+  /** A feature's ephemeral pulse (e.g. `reaction.burst`): how many people sent each key in
+   * the last window. Never replayed: missed while away means missed. */
+  signal?(name: string, counts: Record<string, number>): void;
   /** The subscription is live (after a snapshot or a replay), with the caller's roles in
    * the room (e.g. `moderator`, `organiser`); called again when they change. */
   subscribed?(recovered: boolean, roles: string[]): void;
@@ -290,6 +293,10 @@ export class Realtime {
       }
       case 'presence': {
         for (const h of this.#rooms.get(msg.room)?.listeners ?? []) h.presence?.(msg.count);
+        return;
+      }
+      case 'signal': {
+        for (const h of this.#rooms.get(msg.room)?.listeners ?? []) h.signal?.(msg.name, msg.counts);
         return;
       }
       case 'unsubscribed':

@@ -58,6 +58,7 @@ describe('Realtime', () => {
       snapshot: (s) => seen.push(['snapshot', s]),
       event: (name, data) => seen.push([name, data]),
       presence: (n) => seen.push(['presence', n]),
+      signal: (name, counts) => seen.push([name, counts]),
     });
     const ws = last();
     ws.open();
@@ -69,7 +70,14 @@ describe('Realtime', () => {
     ws.receive({ type: 'event', room: 'session:a', seq: 5, name: 'new', data: 1 });
     ws.receive({ type: 'event', room: 'session:a', seq: 5, name: 'dup', data: 2 });
     ws.receive({ type: 'presence', room: 'session:a', count: 3 });
-    expect(seen).toEqual([['snapshot', { messages: [] }], ['new', 1], ['presence', 3]]);
+    ws.receive({ type: 'signal', room: 'session:a', name: 'reaction.burst', counts: { clap: 2 } });
+    ws.receive({ type: 'signal', room: 'session:b', name: 'reaction.burst', counts: { clap: 9 } });
+    expect(seen).toEqual([
+      ['snapshot', { messages: [] }],
+      ['new', 1],
+      ['presence', 3],
+      ['reaction.burst', { clap: 2 }],
+    ]);
   });
 
   it('reconnects with back-off and resumes with since/epoch, resending commands with the same id', async () => {

@@ -5,10 +5,12 @@
 
 pub mod chat;
 mod client;
+mod crowd;
 mod fixture;
 pub mod floor;
 pub mod idle;
 mod listener;
+pub mod react;
 pub mod report;
 mod server_stats;
 mod socketio;

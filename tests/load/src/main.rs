@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
-use viaduc_load::{chat, floor, idle, summary, vote};
+use viaduc_load::{chat, floor, idle, react, summary, vote};
 
 #[derive(Parser)]
 #[command(about = "Load generator for Viaduc's real-time layer")]
@@ -20,6 +20,8 @@ enum Command {
     Idle(idle::IdleArgs),
     /// Every attendee of a panel upvotes one question (or answers one poll) within seconds.
     Vote(vote::VoteArgs),
+    /// Every attendee of a panel reacts every second while a few chat in the same room.
+    React(react::ReactArgs),
     /// The kernel's share: one thread writing frames to many loopback sockets.
     Floor(floor::FloorArgs),
     /// Medians per label of a results file written with `--json`, and the comparisons.
@@ -32,6 +34,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Chat(args) => chat::run(args).await?.print(),
         Command::Idle(args) => idle::run(args).await?.print(),
         Command::Vote(args) => vote::run(args).await?.print(),
+        Command::React(args) => react::run(args).await?.print(),
         Command::Floor(args) => floor::run(args).await?.print(),
         Command::Summary { results } => summary::print(&results),
     }

@@ -4,23 +4,19 @@
 //! after the last acknowledgement every screen shows the final count, how many count events
 //! each screen received (coalesced: a few per second, not one per vote), and the server's CPU.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
 use clap::Args;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
-use tokio::sync::{mpsc, Barrier};
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
 use uuid::Uuid;
 
-use crate::chat::pick_source;
-use crate::client::{open, Target};
+use crate::client::Ws;
 use crate::report::{histogram, Report};
-use crate::server_stats::cpu_seconds;
-use crate::{fixture, Common};
+use crate::{crowd, fixture, Common};
 
 /// How long screens may take to show the final count after the last acknowledgement.
 const SETTLE_DEADLINE: Duration = Duration::from_secs(10);
@@ -45,11 +41,10 @@ pub struct VoteArgs {
 
 /// What one client saw.
 struct Seen {
-    ack_us: Option<u64>,
-    acked_at: Option<Instant>,
-    error: Option<String>,
+    ack_us: u64,
+    acked_at: Instant,
     /// When this screen first showed the final count.
-    final_at: Option<Instant>,
+    final_at: Instant,
     count_events: u64,
 }
 
@@ -58,7 +53,7 @@ pub async fn run(args: VoteArgs) -> anyhow::Result<Report> {
         bail!("--clients and --window must be positive");
     }
     let common = &args.common;
-    let fixture = Arc::new(fixture::prepare(common, args.clients).await?);
+    let fixture = fixture::prepare(common, args.clients).await?;
     let room = fixture.new_panel().await?;
     let target_id = if args.poll {
         fixture.new_poll(&room).await?
@@ -66,88 +61,50 @@ pub async fn run(args: VoteArgs) -> anyhow::Result<Report> {
         fixture.new_question(&room).await?
     };
     let expected = args.clients as i64;
-    let joined = Arc::new(Barrier::new(args.clients + 1));
-    let go = Arc::new(Barrier::new(args.clients + 1));
-    let connect_slots = Arc::new(tokio::sync::Semaphore::new(args.connect_concurrency.max(1)));
-    let (done_tx, mut done) = mpsc::channel(args.clients);
-    let started = Arc::new(std::sync::OnceLock::<Instant>::new());
-    for (index, token) in fixture.tokens.iter().cloned().enumerate() {
-        let (room, url) = (room.clone(), common.url.clone());
-        let (joined, go, slots, done_tx) = (
-            joined.clone(),
-            go.clone(),
-            connect_slots.clone(),
-            done_tx.clone(),
-        );
-        let source = pick_source(&common.sources, index);
-        let started = started.clone();
-        let poll = args.poll;
-        let offset = Duration::from_secs_f64(args.window * index as f64 / args.clients as f64);
-        tokio::spawn(async move {
-            let seen = async {
-                let mut ws = {
-                    let _slot = slots.acquire().await?;
-                    let mut ws = open(&url, source, Some(&token)).await?;
-                    Target::Viaduc { room: room.clone() }
-                        .join(&mut ws, None)
-                        .await?;
-                    ws
-                };
-                joined.wait().await;
-                go.wait().await;
-                let start = *started.get().context("no start time")?;
-                tokio::time::sleep_until(start + offset).await;
-                let command_id = Uuid::new_v4();
-                let (name, data) = if poll {
-                    (
-                        "poll.answer",
-                        json!({"id": target_id, "choices": [index % 3]}),
-                    )
-                } else {
-                    ("qa.upvote", json!({"id": target_id}))
-                };
-                let command = json!({"type": "command", "id": command_id, "room": room, "name": name, "data": data});
-                let sent = Instant::now();
-                ws.send(Message::text(command.to_string())).await?;
-                follow(&mut ws, command_id, target_id, expected, sent).await
+    let (clients, window, poll) = (args.clients, args.window, args.poll);
+    let vote_room = room.clone();
+    let act = move |index: usize, mut ws: Ws, start: Instant| {
+        let room = vote_room.clone();
+        async move {
+            let offset = Duration::from_secs_f64(window * index as f64 / clients as f64);
+            tokio::time::sleep_until(start + offset).await;
+            let command_id = Uuid::new_v4();
+            let (name, data) = if poll {
+                (
+                    "poll.answer",
+                    json!({"id": target_id, "choices": [index % 3]}),
+                )
+            } else {
+                ("qa.upvote", json!({"id": target_id}))
             };
-            let seen = seen.await.unwrap_or_else(|error: anyhow::Error| Seen {
-                ack_us: None,
-                acked_at: None,
-                error: Some(error.to_string()),
-                final_at: None,
-                count_events: 0,
-            });
-            let _ = done_tx.send(seen).await;
-        });
-    }
-    drop(done_tx);
-    joined.wait().await;
-    let pids = &common.server_pids;
-    let cpu_start = cpu_seconds(pids)?;
-    let _ = started.set(Instant::now());
-    go.wait().await;
+            let command = json!({"type": "command", "id": command_id, "room": room, "name": name, "data": data});
+            let sent = Instant::now();
+            ws.send(Message::text(command.to_string())).await?;
+            follow(&mut ws, command_id, target_id, expected, sent).await
+        }
+    };
+    let outcome = crowd::gather(common, &fixture, &room, args.connect_concurrency, act).await?;
 
     let mut acks = histogram();
     let mut count_events = Vec::new();
     let (mut errors, mut first_error, mut last_final, mut all_final) = (0u64, None, None, true);
     let mut last_ack: Option<Instant> = None;
-    while let Some(seen) = done.recv().await {
-        last_ack = last_ack.max(seen.acked_at);
-        if let Some(us) = seen.ack_us {
-            let _ = acks.record(us.max(1));
-        }
-        if let Some(error) = seen.error {
-            errors += 1;
-            first_error.get_or_insert(error);
-        }
-        match seen.final_at {
-            Some(at) => last_final = last_final.max(Some(at)),
-            None => all_final = false,
-        }
+    for seen in outcome.results {
+        let seen = match seen {
+            Ok(seen) => seen,
+            Err(error) => {
+                errors += 1;
+                first_error.get_or_insert(error.to_string());
+                all_final = false;
+                continue;
+            }
+        };
+        last_ack = last_ack.max(Some(seen.acked_at));
+        let _ = acks.record(seen.ack_us.max(1));
+        last_final = last_final.max(Some(seen.final_at));
         count_events.push(seen.count_events);
     }
-    let cpu = cpu_seconds(pids)? - cpu_start;
+    let cpu = outcome.server_cpu;
     let stored = fixture.stored_votes(target_id).await?;
     count_events.sort_unstable();
 
@@ -198,15 +155,17 @@ async fn follow(
     expected: i64,
     sent: Instant,
 ) -> anyhow::Result<Seen> {
-    let mut seen = Seen {
-        ack_us: None,
-        acked_at: None,
-        error: None,
-        final_at: None,
-        count_events: 0,
-    };
+    let (mut acked, mut final_at, mut count_events) = (None, None, 0);
     let deadline = sent + SETTLE_DEADLINE + Duration::from_secs(5);
-    while seen.ack_us.is_none() || seen.final_at.is_none() {
+    loop {
+        if let (Some((ack_us, acked_at)), Some(final_at)) = (acked, final_at) {
+            return Ok(Seen {
+                ack_us,
+                acked_at,
+                final_at,
+                count_events,
+            });
+        }
         let frame = tokio::time::timeout_at(deadline, ws.next())
             .await
             .map_err(|_| anyhow::anyhow!("no final count in time"))?
@@ -215,24 +174,22 @@ async fn follow(
         let value: Value = serde_json::from_str(&text)?;
         match value["type"].as_str() {
             Some("ack") if value["id"] == json!(command_id) => {
-                seen.ack_us = Some(sent.elapsed().as_micros() as u64);
-                seen.acked_at = Some(Instant::now());
+                acked = Some((sent.elapsed().as_micros() as u64, Instant::now()));
             }
             Some("error") if value["id"] == json!(command_id) => {
                 bail!("{}: {}", value["code"], value["message"]);
             }
             Some("event") => {
                 if let Some(count) = count_in(&value, target) {
-                    seen.count_events += 1;
-                    if count >= expected && seen.final_at.is_none() {
-                        seen.final_at = Some(Instant::now());
+                    count_events += 1;
+                    if count >= expected && final_at.is_none() {
+                        final_at = Some(Instant::now());
                     }
                 }
             }
             _ => {}
         }
     }
-    Ok(seen)
 }
 
 /// The count of `target` an event carries: `qa.votes` lists questions, `poll.counts` one poll.

@@ -13,6 +13,7 @@ use viaduc::http::Site;
 use viaduc::state::{AppState, Settings};
 use viaduc_load::chat::{self, ChatArgs};
 use viaduc_load::floor::{self, FloorArgs};
+use viaduc_load::react::{self, ReactArgs};
 use viaduc_load::report::Report;
 use viaduc_load::vote::{self, VoteArgs};
 
@@ -70,14 +71,8 @@ async fn node(db: &PgPool, options: &PgConnectOptions) -> (String, String) {
 async fn chat_run(db: PgPool, extra: &[&str]) -> Report {
     let options = db.connect_options();
     let (url, database_url) = node(&db, &options).await;
-    let mut argv = vec![
-        "viaduc-load",
-        "--url",
-        &url,
-        "--database-url",
-        &database_url,
-        "--conference",
-        "load-test",
+    let mut argv = node_argv(&url, &database_url);
+    argv.extend_from_slice(&[
         "--clients",
         "40",
         "--senders",
@@ -86,7 +81,7 @@ async fn chat_run(db: PgPool, extra: &[&str]) -> Report {
         "40",
         "--seconds",
         "2",
-    ];
+    ]);
     argv.extend_from_slice(extra);
     let report = chat::run(Cli::parse_from(argv).chat).await.unwrap();
     report.print().unwrap();
@@ -125,6 +120,19 @@ async fn dropped_listeners_resume_without_gap_or_duplicate(db: PgPool) {
     assert_eq!(figure(&report, "all delivered"), 1.0);
 }
 
+/// The load generator's arguments that reach a test node.
+fn node_argv<'a>(url: &'a str, database_url: &'a str) -> Vec<&'a str> {
+    vec![
+        "viaduc-load",
+        "--url",
+        url,
+        "--database-url",
+        database_url,
+        "--conference",
+        "load-test",
+    ]
+}
+
 #[derive(Parser)]
 struct VoteCli {
     #[command(flatten)]
@@ -134,19 +142,8 @@ struct VoteCli {
 async fn vote_run(db: PgPool, extra: &[&str]) -> Report {
     let options = db.connect_options();
     let (url, database_url) = node(&db, &options).await;
-    let mut argv = vec![
-        "viaduc-load",
-        "--url",
-        &url,
-        "--database-url",
-        &database_url,
-        "--conference",
-        "load-test",
-        "--clients",
-        "40",
-        "--window",
-        "1",
-    ];
+    let mut argv = node_argv(&url, &database_url);
+    argv.extend_from_slice(&["--clients", "40", "--window", "1"]);
     argv.extend_from_slice(extra);
     let report = vote::run(VoteCli::parse_from(argv).vote).await.unwrap();
     report.print().unwrap();
@@ -171,6 +168,32 @@ async fn an_upvote_storm_counts_every_vote_once_on_every_screen(db: PgPool) {
 #[sqlx::test(migrator = "viaduc::db::MIGRATOR")]
 async fn a_poll_storm_counts_every_answer_once_on_every_screen(db: PgPool) {
     counted_once_on_every_screen(&vote_run(db, &["--poll"]).await);
+}
+
+#[derive(Parser)]
+struct ReactCli {
+    #[command(flatten)]
+    react: ReactArgs,
+}
+
+/// A small reaction storm with chat beside it: every reaction acknowledged, every person
+/// counted once on every screen, in at most two bursts a second, and every chat message
+/// delivered.
+#[sqlx::test(migrator = "viaduc::db::MIGRATOR")]
+async fn a_reaction_storm_reaches_screens_aggregated_beside_the_chat(db: PgPool) {
+    let options = db.connect_options();
+    let (url, database_url) = node(&db, &options).await;
+    let mut argv = node_argv(&url, &database_url);
+    argv.extend_from_slice(&["--clients", "40", "--duration", "3", "--chat-rate", "10"]);
+    let report = react::run(ReactCli::parse_from(argv).react).await.unwrap();
+    report.print().unwrap();
+    assert_eq!(figure(&report, "errors"), 0.0);
+    assert_eq!(figure(&report, "reactions sent"), 120.0);
+    assert_eq!(figure(&report, "reactions acknowledged"), 120.0);
+    assert_eq!(figure(&report, "counted / sent"), 1.0);
+    // Windows of half a second: two bursts in a second, three when a late one lands beside.
+    assert!(figure(&report, "bursts per second on a screen (max)") <= 3.0);
+    assert_eq!(figure(&report, "chat messages sent"), 30.0);
 }
 
 #[derive(Parser)]

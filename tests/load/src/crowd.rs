@@ -1,0 +1,81 @@
+//! A crowd: one connection per load user, all in one panel room, released at one instant —
+//! the shape of every storm scenario (votes, reactions).
+
+use std::future::Future;
+use std::sync::{Arc, OnceLock};
+
+use anyhow::Context;
+use tokio::sync::{Barrier, Semaphore};
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+use crate::chat::pick_source;
+use crate::client::{open, Target, Ws};
+use crate::fixture::Fixture;
+use crate::server_stats::cpu_seconds;
+use crate::Common;
+
+/// What the crowd did: each client's result and the server's CPU seconds from the start
+/// until the last client finished.
+pub struct Outcome<T> {
+    pub results: Vec<anyhow::Result<T>>,
+    pub server_cpu: f64,
+}
+
+/// Opens one connection per fixture user into `room`, at most `concurrency` being set up
+/// at once. When all have joined (or failed to), starts the server's CPU clock and runs
+/// `act(index, ws, start)` in each, `start` being the same instant for all.
+pub async fn gather<T, F, Fut>(
+    common: &Common,
+    fixture: &Fixture,
+    room: &str,
+    concurrency: usize,
+    act: F,
+) -> anyhow::Result<Outcome<T>>
+where
+    F: Fn(usize, Ws, Instant) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = anyhow::Result<T>> + Send,
+    T: Send + 'static,
+{
+    let clients = fixture.tokens.len();
+    let joined = Arc::new(Barrier::new(clients + 1));
+    let go = Arc::new(Barrier::new(clients + 1));
+    let slots = Arc::new(Semaphore::new(concurrency.max(1)));
+    let start = Arc::new(OnceLock::<Instant>::new());
+    let mut tasks = JoinSet::new();
+    for (index, token) in fixture.tokens.iter().cloned().enumerate() {
+        let (url, room) = (common.url.clone(), room.to_owned());
+        let (joined, go, slots, start) = (joined.clone(), go.clone(), slots.clone(), start.clone());
+        let source = pick_source(&common.sources, index);
+        let act = act.clone();
+        tasks.spawn(async move {
+            let connected = async {
+                let _slot = slots.acquire().await?;
+                let mut ws = open(&url, source, Some(&token)).await?;
+                Target::Viaduc { room }.join(&mut ws, None).await?;
+                anyhow::Ok(ws)
+            }
+            .await;
+            // A client that failed to join still meets the others, or they would wait forever.
+            joined.wait().await;
+            go.wait().await;
+            let ws = connected?;
+            let start = *start.get().context("no start time")?;
+            act(index, ws, start).await
+        });
+    }
+    joined.wait().await;
+    let cpu_start = cpu_seconds(&common.server_pids)?;
+    let _ = start.set(Instant::now());
+    go.wait().await;
+    let mut results = Vec::with_capacity(clients);
+    while let Some(result) = tasks.join_next().await {
+        results
+            .push(result.unwrap_or_else(|panic| Err(anyhow::anyhow!("client panicked: {panic}"))));
+    }
+    let server_cpu = cpu_seconds(&common.server_pids)? - cpu_start;
+    Ok(Outcome {
+        results,
+        server_cpu,
+    })
+}
