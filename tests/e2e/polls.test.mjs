@@ -67,7 +67,9 @@ test('the stage goes live, and a poll is drafted, opened, answered and its resul
     await seen.getByText('1 réponse', { exact: true }).waitFor();
     await audit(attendee);
     await screenshot(attendee, 'poll-attendee-fr.png');
+    // On a phone the polls are a tab beside the chat.
     await attendee.setViewportSize({ width: 390, height: 900 });
+    await attendee.getByRole('tab', { name: 'Sondages', exact: true }).click();
     await seen.scrollIntoViewIfNeeded();
     await screenshot(attendee, 'poll-attendee-fr-mobile.png');
     await audit(moderator);

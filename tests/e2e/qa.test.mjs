@@ -51,10 +51,13 @@ test('a question is asked, approved, answered live and upvoted; a hand is raised
     await waiting.getByRole('button', { name: /^1 vote — upvote$/ }).waitFor();
     await audit(attendee);
     await screenshot(attendee, 'qa-attendee-de.png');
+    // On a phone the questions are a tab beside the chat.
     await attendee.setViewportSize({ width: 390, height: 900 });
+    await attendee.getByRole('tab', { name: 'Fragen', exact: true }).click();
     await mine.scrollIntoViewIfNeeded();
     await screenshot(attendee, 'qa-attendee-de-mobile.png');
     await moderator.setViewportSize({ width: 390, height: 900 });
+    await moderator.getByRole('tab', { name: 'Questions', exact: true }).click();
     await waiting.scrollIntoViewIfNeeded();
     await screenshot(moderator, 'qa-moderator-mobile.png');
 
