@@ -33,6 +33,7 @@ const BEARER_SCHEME: &str = "bearer_token";
         (name = "profiles", description = "Attendee profiles and the sector taxonomy"),
         (name = "conferences", description = "Conferences and their members"),
         (name = "sessions", description = "The agenda and personal schedules"),
+        (name = "panels", description = "What the people who run a session download from it"),
         (name = "realtime", description = "Tickets for the WebSocket at /ws"),
         (name = "ops", description = "Health and readiness")
     )

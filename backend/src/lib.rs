@@ -109,5 +109,6 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(auth::router())
         .merge(profiles::router())
         .merge(conference::router())
+        .merge(panels::router())
         .merge(realtime::router())
 }

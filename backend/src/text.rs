@@ -147,6 +147,22 @@ pub fn is_language_code(code: &str) -> bool {
     code.len() == 2 && code.bytes().all(|b| b.is_ascii_lowercase())
 }
 
+/// How much of a bad `lang` the error repeats.
+const MAX_ECHOED_CHARS: usize = 16;
+
+/// The reader's language of a download (`?lang=`, the interface language), checked.
+pub fn reader_language(lang: Option<&str>) -> AppResult<Option<&str>> {
+    match lang {
+        Some(lang) if !is_language_code(lang) => Err(AppError::field(
+            "lang",
+            Problem::LanguageCode {
+                value: lang.chars().take(MAX_ECHOED_CHARS).collect(),
+            },
+        )),
+        lang => Ok(lang),
+    }
+}
+
 /// Validates a list of language codes (at most `MAX_LANGUAGES`, no duplicates).
 pub fn check_languages(field: &str, languages: &[String]) -> AppResult<()> {
     if languages.len() > MAX_LANGUAGES {

@@ -6,11 +6,13 @@
 #   4. reconnect storm: 900 listeners dropped at once
 #   5. a second node: senders on one node, listeners on the other
 #   6. vote storms: 900 attendees upvote one question, or answer one poll, within 2 s
+#   7. reactions: 900 attendees react every second for 10 s with chat at 50/s beside (and
+#      the chat alone, as the baseline, in turn)
 # The server under test runs on CPU 0, the load generator on CPU 1 (taskset). PostgreSQL is
 # the one at $BENCH_PG (default 127.0.0.1:5432, user postgres); the database viaduc_bench is
 # recreated. Each scenario runs $BENCH_REPEAT times (default 3). Raw results (one JSON line
 # per run) go to target/bench/results.jsonl. Usage: tests/load/bench.sh [scenario ...]
-# (panel fanout fanout-viaduc idle storm nodes votes; fanout-viaduc is fanout without the floor and
+# (panel fanout fanout-viaduc idle storm nodes votes reactions; fanout-viaduc is fanout without the floor and
 # socket.io). BENCH_VIADUC names another server binary, BENCH_RESULTS another results file.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,7 +23,7 @@ pg=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
 db_url="$pg/viaduc_bench"
 out=target/bench
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(panel fanout idle storm nodes votes)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(panel fanout idle storm nodes votes reactions)
 mkdir -p "$out"
 results=${BENCH_RESULTS:-$out/results.jsonl}
 : >"$results"
@@ -32,14 +34,17 @@ trap cleanup EXIT
 # 10,000 connections need as many file descriptors on both sides.
 ulimit -n "$(ulimit -Hn)"
 
-step "building (release)"
-ensure_node
-npm_install frontend
-[ -f frontend/dist/index.html ] || (cd frontend && npm run build)
-SQLX_OFFLINE=true cargo build --release -p viaduc -p viaduc-load
-# BENCH_VIADUC: another server binary to measure (e.g. an earlier commit's, as a baseline).
+# BENCH_VIADUC: another server binary to measure (e.g. an earlier commit's, as a baseline);
+# BENCH_LOAD another load generator. With both given, nothing is built.
 viaduc=${BENCH_VIADUC:-target/release/viaduc}
-load=(taskset -c 1 target/release/viaduc-load)
+load=(taskset -c 1 "${BENCH_LOAD:-target/release/viaduc-load}")
+if [ -z "${BENCH_VIADUC:-}" ] || [ -z "${BENCH_LOAD:-}" ]; then
+  step "building (release)"
+  ensure_node
+  npm_install frontend
+  [ -f frontend/dist/index.html ] || (cd frontend && npm run build)
+  SQLX_OFFLINE=true cargo build --release -p viaduc -p viaduc-load
+fi
 
 fresh_database() {
   psql -q "$pg/postgres" -c "drop database if exists viaduc_bench with (force)" -c "create database viaduc_bench"
@@ -163,8 +168,20 @@ for scenario in "${scenarios[@]}"; do
     viaduc_runs upvote-storm-900 vote --clients 900 --window 2
     viaduc_runs poll-storm-900 vote --clients 900 --window 2 --poll
     ;;
+  reactions)
+    step "7. reactions: 900 attendees react every second for 10 s, chat at 50/s beside; baseline: the chat alone"
+    fresh_database
+    # Taken in turn, one run of each at a time, so the machine's drift hits both alike.
+    runs=$repeat
+    repeat=1
+    for _ in $(seq "$runs"); do
+      viaduc_runs chat-alone-900 react --clients 900 --rate 0 --duration 10 --chat-rate 50
+      viaduc_runs reactions-900 react --clients 900 --rate 1 --duration 10 --chat-rate 50
+    done
+    repeat=$runs
+    ;;
   *)
-    echo "unknown scenario $scenario (panel fanout idle storm nodes votes)" >&2
+    echo "unknown scenario $scenario (panel fanout idle storm nodes votes reactions)" >&2
     exit 2
     ;;
   esac

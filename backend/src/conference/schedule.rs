@@ -15,9 +15,9 @@ use uuid::Uuid;
 use super::access::{ConferenceAccess, ConferenceSlug};
 use super::conferences::load_conference;
 use super::sessions::{fetch_session, fetch_sessions, Session, SessionFilter};
-use crate::error::{AppError, AppResult, ErrorBody, Problem};
+use crate::error::{AppResult, ErrorBody};
 use crate::http::{AppPath, AppQuery, Site};
-use crate::text::is_language_code;
+use crate::text::reader_language;
 
 /// Adds a session to the caller's schedule.
 #[utoipa::path(put, path = "/api/conferences/{slug}/sessions/{id}/bookmark", tag = "sessions",
@@ -85,9 +85,6 @@ pub struct CalendarOptions {
     pub lang: Option<String>,
 }
 
-/// How much of a bad `lang` the error repeats.
-const MAX_ECHOED_CHARS: usize = 16;
-
 /// The caller's schedule as an iCalendar file.
 #[utoipa::path(get, path = "/api/conferences/{slug}/schedule.ics", tag = "sessions",
     params(ConferenceSlug, CalendarOptions),
@@ -100,22 +97,11 @@ pub async fn my_schedule_ics(
     access: ConferenceAccess,
     AppQuery(options): AppQuery<CalendarOptions>,
 ) -> AppResult<impl IntoResponse> {
-    if let Some(lang) = options
-        .lang
-        .as_deref()
-        .filter(|lang| !is_language_code(lang))
-    {
-        return Err(AppError::field(
-            "lang",
-            Problem::LanguageCode {
-                value: lang.chars().take(MAX_ECHOED_CHARS).collect(),
-            },
-        ));
-    }
+    let lang = reader_language(options.lang.as_deref())?;
     let conference = load_conference(&db, access.conference_id, access.role).await?;
     let sessions = fetch_sessions(&db, &access, bookmarked()).await?;
     // The reader's language first, then the conference's own, in its order.
-    let mut languages: Vec<&str> = options.lang.as_deref().into_iter().collect();
+    let mut languages: Vec<&str> = lang.into_iter().collect();
     languages.extend(conference.summary.languages.iter().map(String::as_str));
     let slug = &conference.summary.slug;
 

@@ -5,7 +5,9 @@
 //! - polls (`poll.*`): drafted ahead, opened, answered, shown, closed;
 //! - the stage (`stage.*`): the live state on every screen and a pinned message;
 //! - the hand-raise queue (`hand.*`): raise, invite to speak, accept, dismiss;
-//! - reactions (`reaction.*`): ephemeral, aggregated by the server (`realtime/pulse.rs`).
+//! - reactions (`reaction.*`): ephemeral, aggregated by the server (`realtime/pulse.rs`);
+//! - the downloads of the people who run a session (`exports.rs`): questions, polls and
+//!   attendance.
 //!
 //! Both live in the session's room (`session:<id>`) as attendees see them and in its
 //! backstage (`backstage:<id>`) as moderators see them. Upvotes and poll counts reach
@@ -13,6 +15,7 @@
 
 mod backstage;
 pub mod embed;
+mod exports;
 mod hands;
 mod moderation;
 mod polls;
@@ -24,10 +27,14 @@ pub mod wire;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use axum::extract::FromRef;
 use serde_json::Value;
-use sqlx::PgConnection;
+use sqlx::{PgConnection, PgPool};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
+use crate::auth::tokens::TokenKeys;
 use crate::conference::live::SESSION_ROOM;
 use crate::error::AppResult;
 use crate::realtime::coalesce::{Coalesced, Tally};
@@ -42,6 +49,20 @@ use wire::VoteCounts;
 use wire::{
     BackstageEvent, HandCommand, PollCommand, QaCommand, QaEvent, ReactionCommand, StageCommand,
 };
+
+/// The panels' REST routes: the session's downloads.
+pub fn router<S>() -> OpenApiRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+    PgPool: FromRef<S>,
+    Arc<TokenKeys>: FromRef<S>,
+{
+    OpenApiRouter::new()
+        .routes(routes!(exports::questions_csv))
+        .routes(routes!(exports::questions_markdown))
+        .routes(routes!(exports::polls_csv))
+        .routes(routes!(exports::attendance_csv))
+}
 
 /// Every command that runs the session (moderation, polls, the stage) asks for this.
 fn require_moderator(ctx: &CommandCtx<'_>) -> AppResult<()> {

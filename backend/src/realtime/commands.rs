@@ -2,6 +2,7 @@
 //! owns it — once, however often the client retries the same id — and assembles a room's
 //! snapshot from the parts of the features that take part in it.
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use sqlx::PgConnection;
@@ -10,11 +11,13 @@ use uuid::Uuid;
 
 use super::feature::{to_json, CommandCtx, Features, Viewer};
 use super::log::EventTx;
+use super::presence;
 use super::room::{RoomId, MODERATOR};
 use crate::error::{AppError, AppResult};
 
-/// The core's own command: who is in the room now (moderators).
+/// The core's own commands (moderators): who is in the room now, and who came at all.
 const PRESENCE_LIST: &str = "presence.list";
+const PRESENCE_ATTENDANCE: &str = "presence.attendance";
 
 /// The result of `presence.list`.
 #[derive(Debug, Serialize, TS)]
@@ -29,10 +32,28 @@ pub struct PresentPerson {
     pub display_name: String,
 }
 
+/// The result of `presence.attendance`: everyone who came to the room, in order of arrival.
+#[derive(Debug, Serialize, TS)]
+pub struct Attendance {
+    pub here_now: usize,
+    pub came: usize,
+    pub people: Vec<Attendee>,
+}
+
+#[derive(Debug, Serialize, TS)]
+pub struct Attendee {
+    pub user_id: Uuid,
+    pub display_name: String,
+    pub first_seen: DateTime<Utc>,
+    /// When they last left (for someone here now, when they last came back).
+    pub last_seen: DateTime<Utc>,
+    pub here: bool,
+}
+
 /// Who runs `command` in `room`, for the metrics: the owning feature's name, `core` for
 /// the core's own, `unknown` for a command nobody takes.
 pub fn owner(features: &Features, room: RoomId, command: &str) -> &'static str {
-    if command == PRESENCE_LIST {
+    if [PRESENCE_LIST, PRESENCE_ATTENDANCE].contains(&command) {
         return CORE;
     }
     features
@@ -54,8 +75,10 @@ pub async fn execute(
     name: &str,
     data: Value,
 ) -> AppResult<Value> {
-    if name == PRESENCE_LIST {
-        return presence_list(ctx).await;
+    match name {
+        PRESENCE_LIST => return presence_list(ctx).await,
+        PRESENCE_ATTENDANCE => return attendance(ctx).await,
+        _ => {}
     }
     let feature = features.for_command(ctx.room, name)?;
     if feature.is_read_only(name) {
@@ -127,6 +150,17 @@ async fn presence_list(ctx: &CommandCtx<'_>) -> AppResult<Value> {
         .collect();
     to_json(&PresentPeople {
         count: people.len(),
+        people,
+    })
+}
+
+async fn attendance(ctx: &CommandCtx<'_>) -> AppResult<Value> {
+    ctx.rights
+        .require(MODERATOR, "only moderators may see who came")?;
+    let people = presence::attendance(ctx.hub.db(), ctx.room).await?;
+    to_json(&Attendance {
+        here_now: people.iter().filter(|person| person.here).count(),
+        came: people.len(),
         people,
     })
 }

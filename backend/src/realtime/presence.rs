@@ -1,22 +1,27 @@
 //! Presence: who is in a room, counted across nodes. Ephemeral, never in the event log.
 //! Each node writes its own rows (`presence`, keyed by node) and a heartbeat
 //! (`realtime_nodes`); counts ignore nodes whose heartbeat stopped. A guard held by the
-//! subscription announces the leave when it is dropped.
+//! subscription announces the leave when it is dropped. Who came at all, first and last
+//! seen, is kept durably beside it (`room_attendance`).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use sqlx::PgPool;
 use tokio::sync::Notify;
 use uuid::Uuid;
 
 use super::bus::{self, PRESENCE_CHANNEL};
+use super::commands::Attendee;
 use super::hub::Hub;
 use super::room::RoomId;
 use crate::error::AppResult;
 
 const FLUSH_EVERY: Duration = Duration::from_millis(200);
+/// Most people an attendance list holds (the platform is built for 10,000 at once).
+pub const MAX_ATTENDEES: i64 = 10_000;
 const HEARTBEAT_EVERY: Duration = Duration::from_secs(5);
 
 type Key = (RoomId, Uuid);
@@ -178,10 +183,24 @@ impl Presence {
         )
         .execute(self.hub.db())
         .await?;
+        // Who came at all, first and last seen (durable, unlike presence).
+        sqlx::query!(
+            "insert into room_attendance (room_id, user_id)
+             select * from unnest($1::text[], $2::uuid[])
+             on conflict (room_id, user_id) do update set last_seen = now()",
+            &rooms,
+            &users
+        )
+        .execute(self.hub.db())
+        .await?;
         let (rooms, users) = split(&left);
         sqlx::query!(
-            "delete from presence p using unnest($2::text[], $3::uuid[]) as l(room_id, user_id)
-             where p.node_id = $1 and p.room_id = l.room_id and p.user_id = l.user_id",
+            "with gone as (
+               delete from presence p using unnest($2::text[], $3::uuid[]) as l(room_id, user_id)
+               where p.node_id = $1 and p.room_id = l.room_id and p.user_id = l.user_id
+               returning p.room_id, p.user_id)
+             update room_attendance a set last_seen = now()
+             from gone where a.room_id = gone.room_id and a.user_id = gone.user_id",
             self.hub.node_id,
             &rooms,
             &users
@@ -226,9 +245,15 @@ impl Presence {
         )
         .execute(self.hub.db())
         .await?;
+        // A dead node's people were last seen when the node was.
         let swept = sqlx::query!(
-            "with dead as (delete from realtime_nodes where seen_at < now() - interval '60 seconds' returning id)
-             delete from presence where node_id in (select id from dead)"
+            "with dead as (delete from realtime_nodes where seen_at < now() - interval '60 seconds'
+                           returning id, seen_at),
+                  gone as (delete from presence where node_id in (select id from dead)
+                           returning room_id, user_id, node_id)
+             update room_attendance a set last_seen = greatest(a.last_seen, dead.seen_at)
+             from gone join dead on dead.id = gone.node_id
+             where a.room_id = gone.room_id and a.user_id = gone.user_id"
         )
         .execute(self.hub.db())
         .await?;
@@ -237,6 +262,28 @@ impl Presence {
         }
         Ok(())
     }
+}
+
+/// Who came to `room` at all, in order of arrival: first and last seen, and whether they are
+/// here now (on any live node). At most [`MAX_ATTENDEES`].
+pub async fn attendance(db: &PgPool, room: RoomId) -> AppResult<Vec<Attendee>> {
+    let people = sqlx::query_as!(
+        Attendee,
+        r#"select a.user_id, u.display_name, a.first_seen, a.last_seen,
+                      exists (select 1 from presence p
+                              join realtime_nodes n
+                                on n.id = p.node_id and n.seen_at > now() - interval '30 seconds'
+                              where p.room_id = a.room_id and p.user_id = a.user_id) as "here!"
+               from room_attendance a join users u on u.id = a.user_id
+               where a.room_id = $1
+               order by a.first_seen, u.display_name, a.user_id
+               limit $2"#,
+        room.to_string(),
+        MAX_ATTENDEES
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(people)
 }
 
 #[tracing::instrument(skip_all)]

@@ -7,7 +7,7 @@ use serde_json::Value;
 use ts_rs::TS;
 use uuid::Uuid;
 
-use super::commands::{PresentPeople, PresentPerson};
+use super::commands::{Attendance, Attendee, PresentPeople, PresentPerson};
 use super::pulse::Counts;
 use crate::error::FieldError;
 
@@ -170,6 +170,8 @@ pub fn typescript() -> String {
         ErrorCode::decl(&cfg),
         PresentPeople::decl(&cfg),
         PresentPerson::decl(&cfg),
+        Attendance::decl(&cfg),
+        Attendee::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from backend/src/realtime/protocol.rs by ts-rs. Do not edit.\n\

@@ -78,7 +78,7 @@ async fn parameters_security_and_error_answers_are_declared(db: PgPool) {
         json!([{"access_cookie": []}, {"bearer_token": []}])
     );
     let operations = operations(&spec);
-    assert_eq!(operations.len(), 31);
+    assert_eq!(operations.len(), 35);
     for (method, path, operation) in &operations {
         let at = format!("{method} {path}");
         for parameter in operation["parameters"].as_array().into_iter().flatten() {
@@ -189,7 +189,10 @@ async fn the_server_answers_as_documented(db: PgPool) {
                 assert_eq!(reply.body["error"]["code"], "bad_request", "{at}");
             }
         }
-        if operation["responses"]["403"].is_object() {
+        // A session's downloads are refused by the session's own staffing, which a made-up
+        // id does not have (a 404 first); `realtime/crew.rs` checks their 403.
+        let by_session = operation["tags"][0] == "panels";
+        if operation["responses"]["403"].is_object() && !by_session {
             for body in ["{}", "{not json", r#"{"role": "organiser"}"#] {
                 let not_allowed = request(&attendee, &method, &url, "application/json", body);
                 let reply = attendee.send(not_allowed).await;

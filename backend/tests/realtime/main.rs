@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod cancellation;
+mod crew;
 mod faults;
 mod features;
 mod gateway;

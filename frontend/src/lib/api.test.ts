@@ -125,6 +125,9 @@ describe('request', () => {
 
   it('asks for the calendar in the interface language', () => {
     expect(api.scheduleIcsUrl('ecc-2026', 'fr')).toBe('/api/conferences/ecc-2026/schedule.ics?lang=fr');
+    expect(api.sessionExportUrl('ecc-2026', 's 1', 'questions.md', 'nl')).toBe(
+      '/api/conferences/ecc-2026/sessions/s%201/questions.md?lang=nl',
+    );
   });
 
   it('does not refresh on the auth routes themselves', async () => {

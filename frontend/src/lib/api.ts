@@ -217,4 +217,11 @@ export const api = {
   schedule: (slug: string) => request<Session[]>('GET', `/api/conferences/${enc(slug)}/schedule`),
   /** The calendar file, its titles and descriptions in `lang` where the sessions have it. */
   scheduleIcsUrl: (slug: string, lang: string) => `/api/conferences/${enc(slug)}/schedule.ics${query({ lang })}`,
+  /** A session's export for the people who run it, its headings and words in `lang`. */
+  sessionExportUrl: (slug: string, id: string, file: SessionExport, lang: string) =>
+    `/api/conferences/${enc(slug)}/sessions/${enc(id)}/${file}${query({ lang })}`,
 };
+
+/** The files a session's moderators can download. */
+export const SESSION_EXPORTS = ['questions.csv', 'questions.md', 'polls.csv', 'attendance.csv'] as const;
+export type SessionExport = (typeof SESSION_EXPORTS)[number];

@@ -34,7 +34,7 @@ pub struct ReactArgs {
     /// Attendees in the room, each reacting.
     #[arg(long, default_value_t = 900)]
     pub clients: usize,
-    /// Reactions per second per attendee.
+    /// Reactions per second per attendee (0: none, the chat's baseline).
     #[arg(long, default_value_t = 1.0)]
     pub rate: f64,
     /// Seconds the storm lasts.
@@ -61,17 +61,16 @@ struct Screen {
     people_counted: u64,
 }
 
-/// One client's schedule: when it reacts and, for a chat sender, when it chats.
+/// One client's schedule: how often and from when it reacts and, for a chat sender, chats.
 struct Schedule {
-    react_every: Duration,
-    react_offset: Duration,
+    react: Option<(Duration, Duration)>,
     chat: Option<(Duration, Duration)>,
     duration: Duration,
 }
 
 pub async fn run(args: ReactArgs) -> anyhow::Result<Report> {
-    if args.clients == 0 || args.rate <= 0.0 || args.duration <= 0.0 || args.chat_rate < 0.0 {
-        bail!("--clients, --rate and --duration must be positive, --chat-rate not negative");
+    if args.clients == 0 || args.duration <= 0.0 || args.rate < 0.0 || args.chat_rate < 0.0 {
+        bail!("--clients and --duration must be positive, --rate and --chat-rate not negative");
     }
     let common = &args.common;
     let fixture = fixture::prepare(common, args.clients).await?;
@@ -82,8 +81,13 @@ pub async fn run(args: ReactArgs) -> anyhow::Result<Report> {
     let storm_room = room.clone();
     let act = move |index: usize, ws: Ws, start: Instant| {
         let schedule = Schedule {
-            react_every: Duration::from_secs_f64(1.0 / rate),
-            react_offset: Duration::from_secs_f64(index as f64 / clients as f64 / rate),
+            react: (rate > 0.0).then(|| {
+                let every = Duration::from_secs_f64(1.0 / rate);
+                (
+                    every,
+                    Duration::from_secs_f64(index as f64 / clients as f64 / rate),
+                )
+            }),
             chat: (chat_rate > 0.0 && index < senders).then(|| {
                 let every = Duration::from_secs_f64(senders as f64 / chat_rate);
                 (every, Duration::from_secs_f64(index as f64 / chat_rate))
@@ -185,31 +189,30 @@ async fn watch(
         people_counted: 0,
     };
     let end = start + schedule.duration;
-    let mut next_reaction = start + schedule.react_offset;
+    let mut next_reaction = schedule.react.map(|(_, offset)| start + offset);
     let mut next_chat = schedule.chat.map(|(_, offset)| start + offset);
     let target = Target::Viaduc { room: room.clone() };
     // Reactions waiting for their ack, by command id.
     let mut waiting: HashMap<Uuid, Instant> = HashMap::new();
+    let next_wake = |reaction: Option<Instant>, chat: Option<Instant>| {
+        let next_send = [reaction, chat].into_iter().flatten().min();
+        next_send.filter(|at| *at < end).unwrap_or(end + DRAIN)
+    };
+    // One timer for the whole run, moved after each send: a new one per received frame
+    // would cost the load generator more than the frames themselves.
+    let wake = tokio::time::sleep_until(next_wake(next_reaction, next_chat));
+    tokio::pin!(wake);
     loop {
-        let next_send = next_chat.map_or(next_reaction, |chat| chat.min(next_reaction));
-        let wake = if next_send < end {
-            next_send
-        } else {
-            end + DRAIN
-        };
         tokio::select! {
             frame = ws.next() => {
                 let frame = frame.context("the connection closed")??;
                 let Message::Text(text) = frame else { continue };
                 receive(&text, start, &mut waiting, &mut screen)?;
             }
-            _ = tokio::time::sleep_until(wake) => {
+            () = &mut wake => {
                 let now = Instant::now();
                 if now >= end + DRAIN {
                     return Ok(screen);
-                }
-                if now >= end {
-                    continue;
                 }
                 if next_chat.is_some_and(|chat| chat <= now) {
                     let (every, _) = schedule.chat.context("a chat schedule")?;
@@ -217,7 +220,8 @@ async fn watch(
                     screen.chat_sent += 1;
                     next_chat = next_chat.map(|chat| chat + every);
                 }
-                if next_reaction <= now {
+                if next_reaction.is_some_and(|at| at <= now) {
+                    let (every, _) = schedule.react.context("a reaction schedule")?;
                     let id = Uuid::new_v4();
                     let reaction = REACTIONS[(index + screen.reactions_sent as usize) % REACTIONS.len()];
                     let command = json!({"type": "command", "id": id, "room": room,
@@ -225,8 +229,9 @@ async fn watch(
                     ws.send(Message::text(command.to_string())).await?;
                     waiting.insert(id, now);
                     screen.reactions_sent += 1;
-                    next_reaction += schedule.react_every;
+                    next_reaction = next_reaction.map(|at| at + every);
                 }
+                wake.as_mut().reset(next_wake(next_reaction, next_chat));
             }
         }
     }

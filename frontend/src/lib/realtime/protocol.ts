@@ -22,6 +22,14 @@ export type PresentPeople = { count: number, people: Array<PresentPerson>, };
 
 export type PresentPerson = { user_id: string, display_name: string, };
 
+export type Attendance = { here_now: number, came: number, people: Array<Attendee>, };
+
+export type Attendee = { user_id: string, display_name: string, first_seen: string, 
+/**
+ * When they last left (for someone here now, when they last came back).
+ */
+last_seen: string, here: boolean, };
+
 export const CloseCode = {
   GoingAway: 1001,
   Unsupported: 1003,
