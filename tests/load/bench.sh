@@ -169,14 +169,18 @@ for scenario in "${scenarios[@]}"; do
     viaduc_runs poll-storm-900 vote --clients 900 --window 2 --poll
     ;;
   reactions)
-    step "7. reactions: 900 attendees react every second for 10 s, chat at 50/s beside; baseline: the chat alone"
+    step "7. reactions: 900 attendees react every second for 10 s, alone and with chat at 50/s beside"
     fresh_database
     # Taken in turn, one run of each at a time, so the machine's drift hits both alike.
     runs=$repeat
     repeat=1
+    # The reactions' own cost against 900 idle attendees; then the chat at 50/s beside them,
+    # against the chat alone.
     for _ in $(seq "$runs"); do
+      viaduc_runs idle-900 react --clients 900 --rate 0 --duration 10 --chat-rate 0
+      viaduc_runs reactions-alone-900 react --clients 900 --rate 1 --duration 10 --chat-rate 0
       viaduc_runs chat-alone-900 react --clients 900 --rate 0 --duration 10 --chat-rate 50
-      viaduc_runs reactions-900 react --clients 900 --rate 1 --duration 10 --chat-rate 50
+      viaduc_runs reactions-chat-900 react --clients 900 --rate 1 --duration 10 --chat-rate 50
     done
     repeat=$runs
     ;;

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::backstage::{backstage_room, BACKSTAGE};
 use super::wire::{HandEvent, HandQueue, HandRef, HandSnapshot, HandStatus, OwnHand};
 use super::wire::{RaisedHand, SpeakersLink};
-use super::{require_moderator, Hands};
+use super::{require_moderator, stage, Hands};
 use crate::error::{AppError, AppResult, Problem};
 use crate::notifications::USER_ROOM;
 use crate::realtime::feature::{CommandCtx, Viewer};
@@ -160,6 +160,7 @@ pub async fn invite(
             "only a raised hand can be invited".into(),
         ));
     }
+    stage::heard(etx, session_id, hand.user_id).await?;
     changed(hands, etx, session_id, hand.user_id).await?;
     Ok(hand)
 }

@@ -3,7 +3,8 @@
 //!   language) and upvote; moderators approve when pre-moderation is on, hide, mark "now
 //!   answering" and answered, edit, merge duplicates;
 //! - polls (`poll.*`): drafted ahead, opened, answered, shown, closed;
-//! - the stage (`stage.*`): the live state on every screen and a pinned message;
+//! - the stage (`stage.*`): the live state on every screen and a pinned message, and
+//!   backstage the one stage queue's rule and who has had the floor;
 //! - the hand-raise queue (`hand.*`): raise, invite to speak, accept, dismiss;
 //! - reactions (`reaction.*`): ephemeral, aggregated by the server (`realtime/pulse.rs`);
 //! - the downloads of the people who run a session (`exports.rs`): questions, polls and
@@ -234,7 +235,7 @@ impl LiveFeature for LiveStage {
     }
 
     fn rooms(&self) -> &'static [RoomKind] {
-        &[SESSION_ROOM]
+        &[SESSION_ROOM, BACKSTAGE]
     }
 
     async fn command(
@@ -247,6 +248,7 @@ impl LiveFeature for LiveStage {
         match parse_command(command, data)? {
             StageCommand::Set(set) => to_json(&stage::set(ctx, etx, set).await?),
             StageCommand::Pin(pin) => to_json(&stage::pin(ctx, etx, pin).await?),
+            StageCommand::Fairness(rule) => to_json(&stage::fairness(ctx, etx, rule).await?),
         }
     }
 
@@ -256,7 +258,11 @@ impl LiveFeature for LiveStage {
         room: RoomId,
         _viewer: &Viewer<'_>,
     ) -> AppResult<Value> {
-        to_json(&stage::view(db, room.id, &self.embed_origins).await?)
+        if room.kind == BACKSTAGE {
+            to_json(&stage::backstage(db, room.id).await?)
+        } else {
+            to_json(&stage::view(db, room.id, &self.embed_origins).await?)
+        }
     }
 }
 

@@ -6,9 +6,9 @@ use uuid::Uuid;
 
 use super::backstage::backstage_room;
 use super::questions::{locked, publish, question_text, Question};
-use super::require_moderator;
 use super::wire::{BackstageEvent, EditQuestion, MergeQuestions, Premoderation, QaEvent};
 use super::wire::{QuestionRef, QuestionStatus};
+use super::{require_moderator, stage};
 use crate::conference::live::session_room;
 use crate::error::{AppError, AppResult};
 use crate::realtime::feature::CommandCtx;
@@ -31,6 +31,7 @@ async fn move_to(
     }
     if to == QuestionStatus::Answering {
         finish_answering(etx, session_id).await?;
+        stage::heard(etx, session_id, question.author_id).await?;
     }
     set_status(etx, &mut question, to).await?;
     publish(etx, session_id, &question).await?;

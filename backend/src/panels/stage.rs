@@ -1,12 +1,18 @@
 //! A session's stage: its live state (upcoming, live, break with a message, ended) and a
-//! pinned message, set by its moderators and shown on every screen at once.
+//! pinned message, set by its moderators and shown on every screen at once; and, backstage,
+//! the rule of the one stage queue and who has had the floor (the queue itself is the
+//! approved questions and the raised hands, which the backstage already follows).
 
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use super::backstage::backstage_room;
 use super::embed::embed;
 use super::require_moderator;
-use super::wire::{PinMessage, SetStage, Stage, StageEvent, StageState, StageView};
+use super::wire::{
+    Heard, PinMessage, QueueRule, SetStage, Stage, StageBackstage, StageBackstageEvent, StageEvent,
+    StageState, StageView,
+};
 use crate::conference::live::session_room;
 use crate::error::AppResult;
 use crate::realtime::feature::{bounded_text, CommandCtx};
@@ -71,6 +77,68 @@ pub async fn pin(ctx: &CommandCtx<'_>, etx: &mut EventTx, pin: PinMessage) -> Ap
     .fetch_one(etx.conn())
     .await?;
     changed(etx, ctx.room.id, stage).await
+}
+
+pub async fn fairness(
+    ctx: &CommandCtx<'_>,
+    etx: &mut EventTx,
+    rule: QueueRule,
+) -> AppResult<QueueRule> {
+    require_moderator(ctx)?;
+    sqlx::query!(
+        "insert into stages (session_id, fair_queue) values ($1, $2)
+         on conflict (session_id) do update set fair_queue = $2",
+        ctx.room.id,
+        rule.fair
+    )
+    .execute(etx.conn())
+    .await?;
+    etx.emit(
+        backstage_room(ctx.room.id),
+        &StageBackstageEvent::Rule(rule.clone()),
+    )
+    .await?;
+    Ok(rule)
+}
+
+/// `user_id` has the floor in session `session_id` (their question answered, or invited to
+/// speak); the backstage hears of it the first time.
+pub async fn heard(etx: &mut EventTx, session_id: Uuid, user_id: Uuid) -> AppResult<()> {
+    let first = sqlx::query!(
+        "insert into stage_speakers (session_id, user_id) values ($1, $2) on conflict do nothing",
+        session_id,
+        user_id
+    )
+    .execute(etx.conn())
+    .await?
+    .rows_affected()
+        == 1;
+    if first {
+        etx.emit(
+            backstage_room(session_id),
+            &StageBackstageEvent::Heard(Heard { user_id }),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The stage queue's rule and who had the floor, for the backstage snapshot.
+pub async fn backstage(db: &mut PgConnection, session_id: Uuid) -> AppResult<StageBackstage> {
+    let fair = sqlx::query_scalar!(
+        "select fair_queue from stages where session_id = $1",
+        session_id
+    )
+    .fetch_optional(&mut *db)
+    .await?
+    .unwrap_or(false);
+    let heard = sqlx::query_scalar!(
+        "select user_id from stage_speakers where session_id = $1 order by first_heard_at",
+        session_id
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(StageBackstage { fair, heard })
 }
 
 /// The stage and its stream, for the snapshot: `allowed` are the origins the operator

@@ -336,6 +336,40 @@ pub enum StageCommand {
     /// The pinned message (none to unpin). Result: [`Stage`].
     #[serde(rename = "stage.pin")]
     Pin(PinMessage),
+    /// The rule of the one stage queue (approved questions and raised hands, in order).
+    /// Result: [`QueueRule`].
+    #[serde(rename = "stage.fairness")]
+    Fairness(QueueRule),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct QueueRule {
+    /// People who have not had the floor yet come first.
+    pub fair: bool,
+}
+
+/// A durable change of the stage queue, in the session's backstage.
+#[derive(Debug, Serialize, TS)]
+#[serde(tag = "name", content = "data")]
+pub enum StageBackstageEvent {
+    #[serde(rename = "stage.rule")]
+    Rule(QueueRule),
+    /// Someone had the floor for the first time in the session: their question is being
+    /// answered, or they were invited to speak.
+    #[serde(rename = "stage.heard")]
+    Heard(Heard),
+}
+
+#[derive(Debug, Serialize, TS)]
+pub struct Heard {
+    pub user_id: Uuid,
+}
+
+/// The stage's part of a backstage snapshot: the queue's rule and who had the floor.
+#[derive(Debug, Serialize, TS)]
+pub struct StageBackstage {
+    pub fair: bool,
+    pub heard: Vec<Uuid>,
 }
 
 /// A durable change of a session's stage.
@@ -572,6 +606,10 @@ pub fn typescript_decls() -> Vec<String> {
         PinMessage::decl(&cfg),
         Stage::decl(&cfg),
         StageView::decl(&cfg),
+        QueueRule::decl(&cfg),
+        StageBackstageEvent::decl(&cfg),
+        Heard::decl(&cfg),
+        StageBackstage::decl(&cfg),
         super::embed::Embed::decl(&cfg),
         HandCommand::decl(&cfg),
         NoData::decl(&cfg),

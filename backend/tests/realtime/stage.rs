@@ -91,3 +91,74 @@ async fn the_moderator_sets_the_live_state_and_a_pin_for_every_screen(db: PgPool
     let unpinned = mo.command(&room, "stage.pin", json!({})).await;
     assert_eq!(unpinned["data"]["pinned"], Value::Null);
 }
+
+/// The one stage queue, backstage: its fairness rule, and who has had the floor — once,
+/// whether by a question answered or a hand invited — kept for a later snapshot.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_stage_queue_knows_its_rule_and_who_had_the_floor(db: PgPool) {
+    let app = spawn(db.clone()).await;
+    let (conference, room) = public_panel(&db).await;
+    let (ana_id, ana_token) = member_user(&app, conference, "Ana", "attendee").await;
+    let (bo_id, bo_token) = member_user(&app, conference, "Bo", "attendee").await;
+    let (_, mo_token) = member_user(&app, conference, "Mo", "moderator").await;
+    let backstage = backstage_of(&room);
+    let mut mo = Client::connect(&app, &mo_token).await;
+    let first = mo.subscribe(&backstage, None).await;
+    assert_eq!(
+        snapshot_part(&first, "stage"),
+        json!({"fair": false, "heard": []})
+    );
+    // A second screen of the moderator's watches the backstage (one's own events may come
+    // before or after the ack).
+    let mut watch = Client::connect(&app, &mo_token).await;
+    watch.subscribe(&backstage, None).await;
+    let mut ana = Client::connect(&app, &ana_token).await;
+    ana.subscribe(&room, None).await;
+    let mut bo = Client::connect(&app, &bo_token).await;
+    bo.subscribe(&room, None).await;
+
+    let refused = ana
+        .command(&room, "stage.fairness", json!({"fair": true}))
+        .await;
+    assert_eq!(error_code(&refused), ("error", "forbidden"));
+    let fair = mo
+        .command(&backstage, "stage.fairness", json!({"fair": true}))
+        .await;
+    assert_eq!(fair["data"], json!({"fair": true}), "{fair}");
+    assert_eq!(
+        next_event(&mut watch, "stage.rule").await,
+        json!({"fair": true})
+    );
+
+    let ask = |body: &str| json!({"body": body, "language": "en", "anonymous": false});
+    let question: Value = ana.command(&room, "qa.ask", ask("First?")).await;
+    let second: Value = ana.command(&room, "qa.ask", ask("Second?")).await;
+    let answering = |answer: &Value| json!({"id": answer["data"]["id"]});
+    let now = mo
+        .command(&backstage, "qa.answering", answering(&question))
+        .await;
+    assert_eq!(now["type"], "ack", "{now}");
+    assert_eq!(
+        next_event(&mut watch, "stage.heard").await,
+        json!({"user_id": ana_id})
+    );
+    bo.command(&room, "hand.raise", json!({})).await;
+    let invited = mo
+        .command(&backstage, "hand.invite", json!({"user_id": bo_id}))
+        .await;
+    assert_eq!(invited["type"], "ack", "{invited}");
+    assert_eq!(
+        next_event(&mut watch, "stage.heard").await,
+        json!({"user_id": bo_id})
+    );
+    // Ana's second question: she had the floor already, and is listed once.
+    mo.command(&backstage, "qa.answering", answering(&second))
+        .await;
+
+    let mut later = Client::connect(&app, &mo_token).await;
+    let again = later.subscribe(&backstage, None).await;
+    assert_eq!(
+        snapshot_part(&again, "stage"),
+        json!({"fair": true, "heard": [ana_id, bo_id]})
+    );
+}

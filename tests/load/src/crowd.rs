@@ -12,14 +12,14 @@ use tokio::time::Instant;
 use crate::chat::pick_source;
 use crate::client::{open, Target, Ws};
 use crate::fixture::Fixture;
-use crate::server_stats::cpu_seconds;
+use crate::server_stats::{cpu_times, CpuTimes};
 use crate::Common;
 
 /// What the crowd did: each client's result and the server's CPU seconds from the start
 /// until the last client finished.
 pub struct Outcome<T> {
     pub results: Vec<anyhow::Result<T>>,
-    pub server_cpu: f64,
+    pub server_cpu: CpuTimes,
 }
 
 /// Opens one connection per fixture user into `room`, at most `concurrency` being set up
@@ -65,7 +65,7 @@ where
         });
     }
     joined.wait().await;
-    let cpu_start = cpu_seconds(&common.server_pids)?;
+    let cpu_start = cpu_times(&common.server_pids)?;
     let _ = start.set(Instant::now());
     go.wait().await;
     let mut results = Vec::with_capacity(clients);
@@ -73,7 +73,7 @@ where
         results
             .push(result.unwrap_or_else(|panic| Err(anyhow::anyhow!("client panicked: {panic}"))));
     }
-    let server_cpu = cpu_seconds(&common.server_pids)? - cpu_start;
+    let server_cpu = cpu_times(&common.server_pids)? - cpu_start;
     Ok(Outcome {
         results,
         server_cpu,

@@ -6,8 +6,30 @@ use nix::unistd::{sysconf, SysconfVar};
 
 /// CPU seconds the processes used so far (utime + stime, children excluded).
 pub fn cpu_seconds(pids: &[u32]) -> anyhow::Result<f64> {
+    let times = cpu_times(pids)?;
+    Ok(times.user + times.system)
+}
+
+/// CPU seconds the processes used so far, in user space and in the kernel on their behalf.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CpuTimes {
+    pub user: f64,
+    pub system: f64,
+}
+
+impl std::ops::Sub for CpuTimes {
+    type Output = CpuTimes;
+    fn sub(self, earlier: CpuTimes) -> CpuTimes {
+        CpuTimes {
+            user: self.user - earlier.user,
+            system: self.system - earlier.system,
+        }
+    }
+}
+
+pub fn cpu_times(pids: &[u32]) -> anyhow::Result<CpuTimes> {
     let ticks_per_second = sysconf(SysconfVar::CLK_TCK)?.unwrap_or(100) as f64;
-    let mut ticks = 0u64;
+    let mut ticks = [0u64; 2];
     for pid in pids {
         let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))
             .with_context(|| format!("reading /proc/{pid}/stat"))?;
@@ -17,14 +39,17 @@ pub fn cpu_seconds(pids: &[u32]) -> anyhow::Result<f64> {
             .map(|(_, rest)| rest.split_whitespace().collect())
             .unwrap_or_default();
         // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
-        for index in [11, 12] {
-            ticks += fields
+        for (total, index) in ticks.iter_mut().zip([11, 12]) {
+            *total += fields
                 .get(index)
                 .context("short /proc stat line")?
                 .parse::<u64>()?;
         }
     }
-    Ok(ticks as f64 / ticks_per_second)
+    Ok(CpuTimes {
+        user: ticks[0] as f64 / ticks_per_second,
+        system: ticks[1] as f64 / ticks_per_second,
+    })
 }
 
 /// Resident memory of the processes, in bytes.

@@ -104,7 +104,7 @@ pub async fn run(args: VoteArgs) -> anyhow::Result<Report> {
         last_final = last_final.max(Some(seen.final_at));
         count_events.push(seen.count_events);
     }
-    let cpu = outcome.server_cpu;
+    let cpu = outcome.server_cpu.user + outcome.server_cpu.system;
     let stored = fixture.stored_votes(target_id).await?;
     count_events.sort_unstable();
 

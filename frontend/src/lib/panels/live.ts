@@ -148,7 +148,7 @@ counts: Array<number> | null, };
 
 export type PollSnapshot = { polls: Array<Poll>, mine: Array<PollAnswer>, };
 
-export type StageCommand = { "name": "stage.set", "data": SetStage } | { "name": "stage.pin", "data": PinMessage };
+export type StageCommand = { "name": "stage.set", "data": SetStage } | { "name": "stage.pin", "data": PinMessage } | { "name": "stage.fairness", "data": QueueRule };
 
 export type StageEvent = { "name": "stage.changed", "data": Stage };
 
@@ -173,6 +173,18 @@ export type StageView = {
  * The stream, as the session's stream URL is shown (none without one).
  */
 embed: Embed | null, state: StageState, break_message: string | null, pinned: string | null, };
+
+export type QueueRule = { 
+/**
+ * People who have not had the floor yet come first.
+ */
+fair: boolean, };
+
+export type StageBackstageEvent = { "name": "stage.rule", "data": QueueRule } | { "name": "stage.heard", "data": Heard };
+
+export type Heard = { user_id: string, };
+
+export type StageBackstage = { fair: boolean, heard: Array<string>, };
 
 export type Embed = { "kind": "frame", src: string, media: boolean, } | { "kind": "hls", src: string, } | { "kind": "link", href: string, };
 
