@@ -75,6 +75,11 @@ pub fn description_schema() -> Schema {
     text_map(Some(DESCRIPTION_MAX_CHARS), 0)
 }
 
+/// An optional text in several languages, each at most `max_chars` characters.
+pub fn text_schema(max_chars: usize) -> Schema {
+    text_map(Some(max_chars), 0)
+}
+
 /// A list of distinct language codes, as [`check_languages`] accepts it.
 pub fn language_list_schema() -> Schema {
     language_list(0)

@@ -56,6 +56,7 @@ where
             sessions::write::delete_session
         ))
         .routes(routes!(sessions::people::set_people))
+        .routes(routes!(sessions::cards::set_card))
         .routes(routes!(schedule::add_bookmark, schedule::remove_bookmark))
         .routes(routes!(schedule::my_schedule))
         .routes(routes!(schedule::my_schedule_ics))

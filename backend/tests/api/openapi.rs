@@ -78,7 +78,7 @@ async fn parameters_security_and_error_answers_are_declared(db: PgPool) {
         json!([{"access_cookie": []}, {"bearer_token": []}])
     );
     let operations = operations(&spec);
-    assert_eq!(operations.len(), 35);
+    assert_eq!(operations.len(), 36);
     for (method, path, operation) in &operations {
         let at = format!("{method} {path}");
         for parameter in operation["parameters"].as_array().into_iter().flatten() {
@@ -202,9 +202,9 @@ async fn the_server_answers_as_documented(db: PgPool) {
             forbidden_checked += 1;
         }
     }
-    // Creating a conference, updating it, listing, changing and removing members, and
-    // creating, updating, deleting and staffing sessions.
-    assert_eq!(forbidden_checked, 9);
+    // Creating a conference, updating it, listing, changing and removing members, setting a
+    // speaker card, and creating, updating, deleting and staffing sessions.
+    assert_eq!(forbidden_checked, 10);
 
     // An organiser's own bad query is a documented 400, not a 500.
     let reply = organiser

@@ -264,3 +264,88 @@ async fn invite_only_sessions_are_hidden_from_the_uninvited(db: PgPool) {
         .await;
     assert_eq!(bookmark.status, StatusCode::NOT_FOUND);
 }
+
+/// Speaker cards: organisers set a member's photo and bio; every session they are on shows
+/// them with the organisation from their profile; bad input and attendees are refused.
+#[sqlx::test(migrations = "../migrations")]
+async fn organisers_present_speakers_with_a_card_on_their_sessions(db: PgPool) {
+    let state = state(db);
+    let mut organiser = conference_with_organiser(&state).await;
+    let mut speaker = Client::new(&state);
+    let speaker_id = speaker.signup("ana@cluster.eu", "Ana Speaker").await;
+    speaker.post("/api/conferences/ecc/join", json!({})).await;
+    let profile = speaker
+        .put(
+            "/api/me/profile",
+            json!({"organisation": "Flanders' FOOD", "cluster": "", "country": "BE", "sectors": [],
+                   "languages": ["nl"], "offers": "", "seeks": "", "bio": ""}),
+        )
+        .await;
+    assert_eq!(profile.status, StatusCode::OK, "{}", profile.text);
+    let created = organiser
+        .post("/api/conferences/ecc/sessions", session_body())
+        .await;
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    organiser
+        .put(
+            &format!("/api/conferences/ecc/sessions/{id}/people"),
+            json!([{"user_id": speaker_id, "role": "speaker"}]),
+        )
+        .await;
+    let card_path = format!("/api/conferences/ecc/members/{speaker_id}/card");
+
+    let session = organiser
+        .get(&format!("/api/conferences/ecc/sessions/{id}"))
+        .await;
+    let person = &session.body["people"][0];
+    assert_eq!(person["organisation"], "Flanders' FOOD");
+    assert_eq!(
+        (&person["photo_url"], &person["bio"]),
+        (&json!(null), &json!({}))
+    );
+
+    let card = json!({"photo_url": " https://cluster.example.eu/ana.jpg ",
+                      "bio": {"en": "Runs the food cluster.", "fr": "Dirige le cluster agroalimentaire.", "nl": "  "}});
+    let saved = organiser.put(&card_path, card).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
+    assert_eq!(
+        saved.body,
+        json!({"photo_url": "https://cluster.example.eu/ana.jpg",
+               "bio": {"en": "Runs the food cluster.", "fr": "Dirige le cluster agroalimentaire."}})
+    );
+    let shown = speaker
+        .get(&format!("/api/conferences/ecc/sessions/{id}"))
+        .await;
+    assert_eq!(
+        shown.body["people"][0]["photo_url"],
+        "https://cluster.example.eu/ana.jpg"
+    );
+    assert_eq!(
+        shown.body["people"][0]["bio"]["fr"],
+        "Dirige le cluster agroalimentaire."
+    );
+
+    for (bad, field) in [
+        (json!({"photo_url": "javascript:alert(1)"}), "photo_url"),
+        (json!({"bio": {"en": "x".repeat(1_001)}}), "bio"),
+        (json!({"bio": {"english": "x"}}), "bio"),
+    ] {
+        let refused = organiser.put(&card_path, bad).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            refused.text
+        );
+        assert_eq!(refused.body["error"]["fields"][0]["field"], field);
+    }
+    let nobody = organiser
+        .put(
+            &format!("/api/conferences/ecc/members/{}/card", uuid::Uuid::new_v4()),
+            json!({}),
+        )
+        .await;
+    assert_eq!(nobody.status, StatusCode::NOT_FOUND);
+    let attendee = speaker.put(&card_path, json!({})).await;
+    assert_eq!(attendee.status, StatusCode::FORBIDDEN);
+}

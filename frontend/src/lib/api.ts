@@ -56,6 +56,7 @@ export type ConferenceInput = Schemas['ConferenceInput'];
 export type Member = Schemas['Member'];
 export type Venue = Schemas['Venue'];
 export type SessionPerson = Schemas['SessionPerson'];
+export type SpeakerCard = Schemas['SpeakerCard'];
 /** `starts_at` and `ends_at` are RFC 3339, UTC. */
 export type Session = Schemas['Session'];
 export type SessionInput = Schemas['SessionInput'];
@@ -212,6 +213,9 @@ export const api = {
     request<void>('DELETE', `/api/conferences/${enc(slug)}/sessions/${enc(id)}`),
   setSessionPeople: (slug: string, id: string, people: PersonAssignment[]) =>
     request<Session>('PUT', `/api/conferences/${enc(slug)}/sessions/${enc(id)}/people`, people),
+  /** How a member is presented on the sessions they are on: photo and bio (organisers). */
+  setSpeakerCard: (slug: string, userId: string, card: SpeakerCard) =>
+    request<SpeakerCard>('PUT', `/api/conferences/${enc(slug)}/members/${enc(userId)}/card`, card),
   bookmark: (slug: string, id: string, on: boolean) =>
     request<void>(on ? 'PUT' : 'DELETE', `/api/conferences/${enc(slug)}/sessions/${enc(id)}/bookmark`),
   schedule: (slug: string) => request<Session[]>('GET', `/api/conferences/${enc(slug)}/schedule`),

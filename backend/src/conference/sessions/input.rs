@@ -56,6 +56,29 @@ pub(super) fn session_input_example() -> serde_json::Value {
 
 const MAX_CAPACITY: i32 = 100_000;
 const MAX_URL_CHARS: usize = 2_000;
+
+/// An optional web address in `field`: trimmed (empty is none), http(s), no spaces, at most
+/// 2,000 characters as sent (like the `maxLength` of the OpenAPI document).
+pub fn web_address(field: &str, url: Option<String>) -> AppResult<Option<String>> {
+    let Some(url) = url else {
+        return Ok(None);
+    };
+    if url.chars().count() > MAX_URL_CHARS {
+        return Err(AppError::field(
+            field,
+            Problem::TooLong { max: MAX_URL_CHARS },
+        ));
+    }
+    let url = url.trim();
+    if url.is_empty() {
+        return Ok(None);
+    }
+    let web = url.starts_with("https://") || url.starts_with("http://");
+    if !web || url.contains(char::is_whitespace) {
+        return Err(AppError::field(field, Problem::WebAddress));
+    }
+    Ok(Some(url.to_owned()))
+}
 const MAX_SESSION_HOURS: i64 = 24;
 const MAX_CITY_CHARS: usize = 100;
 const MAX_ADDRESS_CHARS: usize = 300;
@@ -106,17 +129,6 @@ impl SessionInput {
             }
         }
         check_languages("languages", &self.languages)?;
-        // Lengths are counted as sent, like the `maxLength` of the OpenAPI document.
-        if self
-            .stream_url
-            .as_ref()
-            .is_some_and(|url| url.chars().count() > MAX_URL_CHARS)
-        {
-            return Err(AppError::field(
-                "stream_url",
-                Problem::TooLong { max: MAX_URL_CHARS },
-            ));
-        }
         if let Some(venue) = &self.venue {
             for (field, text, max) in [
                 ("venue.city", &venue.city, MAX_CITY_CHARS),
@@ -127,16 +139,7 @@ impl SessionInput {
                 }
             }
         }
-        let stream_url = self
-            .stream_url
-            .map(|url| url.trim().to_owned())
-            .filter(|url| !url.is_empty());
-        if let Some(url) = &stream_url {
-            let web_url = url.starts_with("https://") || url.starts_with("http://");
-            if !web_url || url.contains(char::is_whitespace) {
-                return Err(AppError::field("stream_url", Problem::WebAddress));
-            }
-        }
+        let stream_url = web_address("stream_url", self.stream_url)?;
         let venue = match self.venue {
             Some(venue) if !venue.city.trim().is_empty() => Some(Venue {
                 city: venue.city.trim().to_owned(),

@@ -3,6 +3,7 @@
 //! The types and the visibility rules live here; an organiser's input and its checks, the
 //! reads, the writes and the assignment of people each have their own file.
 
+pub(super) mod cards;
 mod input;
 pub(super) mod people;
 pub(super) mod read;
@@ -82,6 +83,13 @@ pub struct SessionPerson {
     pub user_id: Uuid,
     pub display_name: String,
     pub role: SessionRole,
+    /// From their profile; empty when they gave none.
+    pub organisation: String,
+    /// Their speaker card (`PUT …/members/{user_id}/card`): a photo, or none for initials.
+    #[schema(required = true)]
+    pub photo_url: Option<String>,
+    /// Their speaker card's short bio, by language.
+    pub bio: LocalizedText,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -97,8 +97,14 @@ pub(super) async fn people_of(
     session_ids: &[Uuid],
 ) -> AppResult<HashMap<Uuid, Vec<SessionPerson>>> {
     let rows = sqlx::query!(
-        r#"select p.session_id, p.user_id, u.display_name, p.role as "role: SessionRole"
-           from session_people p join users u on u.id = p.user_id
+        r#"select p.session_id, p.user_id, u.display_name, p.role as "role: SessionRole",
+                  coalesce(pr.organisation, '') as "organisation!", c.photo_url as "photo_url?",
+                  coalesce(c.bio, '{}') as "bio!: LocalizedText"
+           from session_people p
+           join sessions s on s.id = p.session_id
+           join users u on u.id = p.user_id
+           left join profiles pr on pr.user_id = p.user_id
+           left join speaker_cards c on c.conference_id = s.conference_id and c.user_id = p.user_id
            where p.session_id = any ($1)
            order by p.role, u.display_name"#,
         session_ids
@@ -114,6 +120,9 @@ pub(super) async fn people_of(
                 user_id: row.user_id,
                 display_name: row.display_name,
                 role: row.role,
+                organisation: row.organisation,
+                photo_url: row.photo_url,
+                bio: row.bio,
             });
     }
     Ok(people)

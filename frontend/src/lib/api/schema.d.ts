@@ -186,6 +186,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/conferences/{slug}/members/{user_id}/card": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Sets how a member is presented on the sessions they are on. Organisers only. */
+        put: operations["set_card"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/conferences/{slug}/schedule": {
         parameters: {
             query?: never;
@@ -915,7 +932,13 @@ export interface components {
         /** @enum {string} */
         SessionKind: "plenary" | "panel" | "working_group" | "networking" | "award" | "social";
         SessionPerson: {
+            /** @description Their speaker card's short bio, by language. */
+            bio: components["schemas"]["LocalizedText"];
             display_name: string;
+            /** @description From their profile; empty when they gave none. */
+            organisation: string;
+            /** @description Their speaker card (`PUT …/members/{user_id}/card`): a photo, or none for initials. */
+            photo_url: string | null;
             role: components["schemas"]["SessionRole"];
             /** Format: uuid */
             user_id: string;
@@ -939,6 +962,29 @@ export interface components {
             email: string;
             /** @description 10 to 128 characters, not a well-known password nor the e-mail address. */
             password: string;
+        };
+        /**
+         * @example {
+         *       "bio": {
+         *         "en": "Manages the Flemish photonics cluster.",
+         *         "fr": "Dirige le cluster flamand de la photonique."
+         *       },
+         *       "photo_url": "https://cluster.example.eu/team/ana.jpg"
+         *     }
+         */
+        SpeakerCard: {
+            /**
+             * @description Texts keyed by ISO 639-1 language code
+             * @example {
+             *       "en": "Opening plenary",
+             *       "fr": "Plénière d'ouverture"
+             *     }
+             */
+            bio?: {
+                [key: string]: string;
+            };
+            /** @description An http(s) address of at most 2,000 characters; none shows the person's initials. */
+            photo_url?: string | null;
         };
         /** @description A single-use ticket that authenticates one `/ws?ticket=…` upgrade within 30 seconds. */
         Ticket: {
@@ -1671,6 +1717,92 @@ export interface operations {
             };
             /** @description This would leave the conference without an organiser */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_card: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+                /** @description The member's account id */
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpeakerCard"];
+            };
+        };
+        responses: {
+            /** @description The card as stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpeakerCard"];
+                };
+            };
+            /** @description The body or the query could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an organiser of this conference */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such member */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a web address, or a bio too long */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
