@@ -56,9 +56,15 @@ npm_install() {
 }
 
 ensure_chromium() {
-  [ -x /usr/bin/chromium ] && return
-  step "installing Chromium for the browser tests"
-  apt_install chromium
+  if [ ! -x /usr/bin/chromium ]; then
+    step "installing Chromium for the browser tests"
+    apt_install chromium
+  fi
+  # Reactions are emoji: without a colour emoji font the screenshots show empty boxes.
+  if [ ! -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]; then
+    step "installing an emoji font for the browser tests"
+    apt_install fonts-noto-color-emoji
+  fi
 }
 
 # Commands run on exit, last added first: `on_exit 'kill 42'`. The first call sets the trap.

@@ -1,5 +1,5 @@
 // Running a panel's stage, with two people: the organiser drafts a poll ahead from the
-// organise page; on the session page the attendee (in French) claps, which floats up on the
+// organise page and writes a speaker's card; on the session page the attendee (in French) claps, which floats up on the
 // moderator's screen; the attendee asks a question and raises a hand, and both reach the
 // moderator's one stage queue, in the order they came, then — with the fairness rule — the
 // person who has not spoken yet first; the moderator takes the question from the queue. The
@@ -28,6 +28,14 @@ test('polls drafted ahead, reactions, the one stage queue, attendance and downlo
     await drafting.getByRole('button', { name: 'Save as draft' }).click();
     await drafting.getByRole('listitem').filter({ hasText: question }).getByText('Draft').waitFor();
     await screenshot(organiser, 'organise-polls.png');
+    // A speaker card: a short bio, shown on the session page in the reader's language (in
+    // English where the card has no French).
+    const bio = `Runs the ICT cluster of Silesia. ${Date.now()}`;
+    const card = organiser.locator('details', { hasText: 'Speaker card of Agnieszka Nowak' });
+    await card.getByText('Speaker card of Agnieszka Nowak').click();
+    await card.getByLabel('Short bio in English').fill(bio);
+    await card.getByRole('button', { name: 'Save the card' }).click();
+    await card.getByText('Card saved.').waitFor();
 
     const moderator = await loggedInPage(browser, 'moderator@demo.viaduc.eu', problems);
     const attendee = await loggedInPage(browser, 'attendee@demo.viaduc.eu', problems);
@@ -94,6 +102,7 @@ test('polls drafted ahead, reactions, the one stage queue, attendance and downlo
     assert.equal(await attendee.getByRole('region', { name: 'Présences et téléchargements' }).count(), 0);
     assert.equal((await attendee.request.get(BASE + (await link.getAttribute('href')))).status(), 403);
 
+    await attendee.getByText(bio).waitFor();
     await audit(attendee);
     await screenshot(attendee, 'stage-attendee-fr.png');
     await attendee.setViewportSize({ width: 390, height: 900 });
