@@ -5,7 +5,8 @@
 #   3. 10,000 idle authenticated connections
 #   4. reconnect storm: 900 listeners dropped at once
 #   5. a second node: senders on one node, listeners on the other
-#   6. vote storms: 900 attendees upvote one question, or answer one poll, within 2 s
+#   6. vote storms: 900 attendees upvote one question, or answer one poll, within 2 s (and
+#      the same with chat at 50/s beside)
 #   7. reactions: 900 attendees react every second for 10 s with chat at 50/s beside (and
 #      the chat alone, as the baseline, in turn)
 # The server under test runs on CPU 0, the load generator on CPU 1 (taskset). PostgreSQL is
@@ -167,6 +168,9 @@ for scenario in "${scenarios[@]}"; do
     fresh_database
     viaduc_runs upvote-storm-900 vote --clients 900 --window 2
     viaduc_runs poll-storm-900 vote --clients 900 --window 2 --poll
+    # The same with ten more attendees chatting at 50 messages a second in the room.
+    viaduc_runs upvote-storm-chat-900 vote --clients 900 --window 2 --chat-rate 50
+    viaduc_runs poll-storm-chat-900 vote --clients 900 --window 2 --poll --chat-rate 50
     ;;
   reactions)
     step "7. reactions: 900 attendees react every second for 10 s, alone and with chat at 50/s beside"

@@ -3,8 +3,10 @@
 
 use std::future::Future;
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use anyhow::Context;
+use futures_util::{SinkExt, StreamExt};
 use tokio::sync::{Barrier, Semaphore};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
@@ -14,6 +16,10 @@ use crate::client::{open, Target, Ws};
 use crate::fixture::Fixture;
 use crate::server_stats::{cpu_times, CpuTimes};
 use crate::Common;
+
+/// Storms start this long after the crowd is released: 900 tasks waking at once are the
+/// load generator's own burst, not the workload.
+pub const SETTLE: Duration = Duration::from_secs(1);
 
 /// What the crowd did: each client's result and the server's CPU seconds from the start
 /// until the last client finished.
@@ -78,4 +84,32 @@ where
         results,
         server_cpu,
     })
+}
+
+/// A client that only chats beside a storm: message after message every `every` from
+/// `first` until `end`, reading (and dropping) what the room sends meanwhile. Its messages
+/// carry their send time; the storm's screens time their delivery.
+pub async fn chat_until(
+    mut ws: Ws,
+    target: &Target,
+    sender: usize,
+    first: Instant,
+    every: Duration,
+    end: Instant,
+) -> anyhow::Result<()> {
+    let mut next = first;
+    let mut sent = 0;
+    while next < end {
+        tokio::select! {
+            frame = ws.next() => {
+                frame.context("the connection closed")??;
+            }
+            () = tokio::time::sleep_until(next) => {
+                ws.send(target.chat_frame(sender, sent, 100)).await?;
+                sent += 1;
+                next += every;
+            }
+        }
+    }
+    Ok(())
 }

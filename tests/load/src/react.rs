@@ -18,16 +18,14 @@ use tokio_tungstenite::tungstenite::Message;
 use uuid::Uuid;
 
 use crate::client::{now_us, number_after, Target, Ws};
+use crate::crowd::{self, SETTLE};
 use crate::report::{histogram, Report};
-use crate::{crowd, fixture, Common};
+use crate::{fixture, Common};
 
 /// Clients that also chat, sharing `chat-rate` between them.
 const CHAT_SENDERS: usize = 10;
 /// How long screens keep listening after the storm, for the last bursts.
 const DRAIN: Duration = Duration::from_millis(1_500);
-/// The storm starts this long after the crowd is released: 900 tasks waking at once are
-/// the load generator's own burst, not the workload.
-const SETTLE: Duration = Duration::from_secs(1);
 const REACTIONS: [&str; 5] = ["clap", "heart", "laugh", "thinking", "thumbs_up"];
 
 #[derive(Args)]

@@ -9,12 +9,14 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 use clap::Args;
 use futures_util::{SinkExt, StreamExt};
+use hdrhistogram::Histogram;
 use serde_json::{json, Value};
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
 use uuid::Uuid;
 
-use crate::client::Ws;
+use crate::client::{now_us, number_after, Target, Ws};
+use crate::crowd::SETTLE;
 use crate::report::{histogram, Report};
 use crate::{crowd, fixture, Common};
 
@@ -34,10 +36,19 @@ pub struct VoteArgs {
     /// Answer a poll (`poll.answer`) instead of upvoting a question (`qa.upvote`).
     #[arg(long)]
     pub poll: bool,
+    /// Chat messages per second in the same room during the storm, from ten more attendees
+    /// (0: none); every voter's screen times their delivery.
+    #[arg(long, default_value_t = 0.0)]
+    pub chat_rate: f64,
     /// Connections being set up at the same time.
     #[arg(long, default_value_t = 100)]
     pub connect_concurrency: usize,
 }
+
+/// Attendees who chat beside the storm, sharing `--chat-rate`.
+const CHAT_SENDERS: usize = 10;
+/// How long the chat goes on after the last vote.
+const CHAT_AFTER: Duration = Duration::from_secs(1);
 
 /// What one client saw.
 struct Seen {
@@ -46,14 +57,21 @@ struct Seen {
     /// When this screen first showed the final count.
     final_at: Instant,
     count_events: u64,
+    /// Delivery times of the chat messages this screen received while it followed the storm.
+    chat: Histogram<u64>,
 }
 
 pub async fn run(args: VoteArgs) -> anyhow::Result<Report> {
-    if args.clients == 0 || args.window <= 0.0 {
-        bail!("--clients and --window must be positive");
+    if args.clients == 0 || args.window <= 0.0 || args.chat_rate < 0.0 {
+        bail!("--clients and --window must be positive, --chat-rate not negative");
     }
     let common = &args.common;
-    let fixture = fixture::prepare(common, args.clients).await?;
+    let chatters = if args.chat_rate > 0.0 {
+        CHAT_SENDERS
+    } else {
+        0
+    };
+    let fixture = fixture::prepare(common, args.clients + chatters).await?;
     let room = fixture.new_panel().await?;
     let target_id = if args.poll {
         fixture.new_poll(&room).await?
@@ -61,11 +79,22 @@ pub async fn run(args: VoteArgs) -> anyhow::Result<Report> {
         fixture.new_question(&room).await?
     };
     let expected = args.clients as i64;
-    let (clients, window, poll) = (args.clients, args.window, args.poll);
+    let (clients, window, poll, chat_rate) = (args.clients, args.window, args.poll, args.chat_rate);
     let vote_room = room.clone();
     let act = move |index: usize, mut ws: Ws, start: Instant| {
         let room = vote_room.clone();
         async move {
+            let start = start + SETTLE;
+            if index >= clients {
+                // One of the chatters: its messages reach every voter's screen.
+                let sender = index - clients;
+                let every = Duration::from_secs_f64(CHAT_SENDERS as f64 / chat_rate);
+                let first = start + Duration::from_secs_f64(sender as f64 / chat_rate);
+                let end = start + Duration::from_secs_f64(window) + CHAT_AFTER;
+                let target = Target::Viaduc { room };
+                crowd::chat_until(ws, &target, sender, first, every, end).await?;
+                return Ok(None);
+            }
             let offset = Duration::from_secs_f64(window * index as f64 / clients as f64);
             tokio::time::sleep_until(start + offset).await;
             let command_id = Uuid::new_v4();
@@ -80,18 +109,21 @@ pub async fn run(args: VoteArgs) -> anyhow::Result<Report> {
             let command = json!({"type": "command", "id": command_id, "room": room, "name": name, "data": data});
             let sent = Instant::now();
             ws.send(Message::text(command.to_string())).await?;
-            follow(&mut ws, command_id, target_id, expected, sent).await
+            follow(&mut ws, command_id, target_id, expected, sent)
+                .await
+                .map(Some)
         }
     };
     let outcome = crowd::gather(common, &fixture, &room, args.connect_concurrency, act).await?;
 
-    let mut acks = histogram();
+    let (mut acks, mut chat) = (histogram(), histogram());
     let mut count_events = Vec::new();
     let (mut errors, mut first_error, mut last_final, mut all_final) = (0u64, None, None, true);
     let mut last_ack: Option<Instant> = None;
     for seen in outcome.results {
         let seen = match seen {
-            Ok(seen) => seen,
+            Ok(Some(seen)) => seen,
+            Ok(None) => continue,
             Err(error) => {
                 errors += 1;
                 first_error.get_or_insert(error.to_string());
@@ -103,12 +135,14 @@ pub async fn run(args: VoteArgs) -> anyhow::Result<Report> {
         let _ = acks.record(seen.ack_us.max(1));
         last_final = last_final.max(Some(seen.final_at));
         count_events.push(seen.count_events);
+        chat.add(&seen.chat)?;
     }
     let cpu = outcome.server_cpu.user + outcome.server_cpu.system;
     let stored = fixture.stored_votes(target_id).await?;
     count_events.sort_unstable();
 
-    let parameters = json!({"clients": args.clients, "window": args.window, "poll": args.poll});
+    let parameters = json!({"clients": args.clients, "window": args.window, "poll": args.poll,
+                            "chat_rate": args.chat_rate});
     let mut report = Report::new(common, "vote", parameters);
     report.latency("ack", &acks);
     report.add("acknowledged", acks.len() as f64, "");
@@ -141,6 +175,10 @@ pub async fn run(args: VoteArgs) -> anyhow::Result<Report> {
         "",
     );
     report.add("server CPU", cpu, "s");
+    if chatters > 0 {
+        report.add("chat messages timed", chat.len() as f64, "");
+        report.latency("chat delivery", &chat);
+    }
     if let Some(error) = first_error {
         eprintln!("first error: {error}");
     }
@@ -156,6 +194,7 @@ async fn follow(
     sent: Instant,
 ) -> anyhow::Result<Seen> {
     let (mut acked, mut final_at, mut count_events) = (None, None, 0);
+    let mut chat = histogram();
     let deadline = sent + SETTLE_DEADLINE + Duration::from_secs(5);
     loop {
         if let (Some((ack_us, acked_at)), Some(final_at)) = (acked, final_at) {
@@ -164,6 +203,7 @@ async fn follow(
                 acked_at,
                 final_at,
                 count_events,
+                chat,
             });
         }
         let frame = tokio::time::timeout_at(deadline, ws.next())
@@ -171,6 +211,10 @@ async fn follow(
             .map_err(|_| anyhow::anyhow!("no final count in time"))?
             .context("the connection closed")??;
         let Message::Text(text) = frame else { continue };
+        if let Some(sent_us) = number_after(&text, r#""body":"t="#) {
+            let _ = chat.record(now_us().saturating_sub(sent_us).max(1));
+            continue;
+        }
         let value: Value = serde_json::from_str(&text)?;
         match value["type"].as_str() {
             Some("ack") if value["id"] == json!(command_id) => {

@@ -162,7 +162,10 @@ fn counted_once_on_every_screen(report: &Report) {
 
 #[sqlx::test(migrator = "viaduc::db::MIGRATOR")]
 async fn an_upvote_storm_counts_every_vote_once_on_every_screen(db: PgPool) {
-    counted_once_on_every_screen(&vote_run(db, &[]).await);
+    // With chat beside it: the voters' screens time the messages.
+    let report = vote_run(db, &["--chat-rate", "20"]).await;
+    counted_once_on_every_screen(&report);
+    assert!(figure(&report, "chat messages timed") > 0.0);
 }
 
 #[sqlx::test(migrator = "viaduc::db::MIGRATOR")]
