@@ -96,7 +96,6 @@ pub async fn run(args: VoteArgs) -> anyhow::Result<Report> {
                 return Ok(None);
             }
             let offset = Duration::from_secs_f64(window * index as f64 / clients as f64);
-            tokio::time::sleep_until(start + offset).await;
             let command_id = Uuid::new_v4();
             let (name, data) = if poll {
                 (
@@ -107,11 +106,17 @@ pub async fn run(args: VoteArgs) -> anyhow::Result<Report> {
                 ("qa.upvote", json!({"id": target_id}))
             };
             let command = json!({"type": "command", "id": command_id, "room": room, "name": name, "data": data});
-            let sent = Instant::now();
-            ws.send(Message::text(command.to_string())).await?;
-            follow(&mut ws, command_id, target_id, expected, sent)
-                .await
-                .map(Some)
+            let vote = Message::text(command.to_string());
+            vote_and_follow(
+                &mut ws,
+                vote,
+                command_id,
+                start + offset,
+                target_id,
+                expected,
+            )
+            .await
+            .map(Some)
         }
     };
     let outcome = crowd::gather(common, &fixture, &room, args.connect_concurrency, act).await?;
@@ -185,17 +190,22 @@ pub async fn run(args: VoteArgs) -> anyhow::Result<Report> {
     Ok(report)
 }
 
-/// Reads until this client's vote is acknowledged and its screen shows `expected`.
-async fn follow(
-    ws: &mut crate::client::Ws,
+/// Reads this screen — from the start, so chat messages are timed when they arrive — sends
+/// the vote at `vote_at`, and reads on until the vote is acknowledged and the screen shows
+/// `expected`.
+async fn vote_and_follow(
+    ws: &mut Ws,
+    vote: Message,
     command_id: Uuid,
+    vote_at: Instant,
     target: Uuid,
     expected: i64,
-    sent: Instant,
 ) -> anyhow::Result<Seen> {
     let (mut acked, mut final_at, mut count_events) = (None, None, 0);
     let mut chat = histogram();
-    let deadline = sent + SETTLE_DEADLINE + Duration::from_secs(5);
+    let mut vote = Some(vote);
+    let mut sent = None;
+    let deadline = vote_at + SETTLE_DEADLINE + Duration::from_secs(5);
     loop {
         if let (Some((ack_us, acked_at)), Some(final_at)) = (acked, final_at) {
             return Ok(Seen {
@@ -206,10 +216,16 @@ async fn follow(
                 chat,
             });
         }
-        let frame = tokio::time::timeout_at(deadline, ws.next())
-            .await
-            .map_err(|_| anyhow::anyhow!("no final count in time"))?
-            .context("the connection closed")??;
+        let frame = tokio::select! {
+            frame = tokio::time::timeout_at(deadline, ws.next()) => frame
+                .map_err(|_| anyhow::anyhow!("no final count in time"))?
+                .context("the connection closed")??,
+            () = tokio::time::sleep_until(vote_at), if vote.is_some() => {
+                ws.send(vote.take().context("the vote")?).await?;
+                sent = Some(Instant::now());
+                continue;
+            }
+        };
         let Message::Text(text) = frame else { continue };
         if let Some(sent_us) = number_after(&text, r#""body":"t="#) {
             let _ = chat.record(now_us().saturating_sub(sent_us).max(1));
@@ -218,6 +234,7 @@ async fn follow(
         let value: Value = serde_json::from_str(&text)?;
         match value["type"].as_str() {
             Some("ack") if value["id"] == json!(command_id) => {
+                let sent: Instant = sent.context("an answer before the vote")?;
                 acked = Some((sent.elapsed().as_micros() as u64, Instant::now()));
             }
             Some("error") if value["id"] == json!(command_id) => {
