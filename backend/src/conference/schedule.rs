@@ -81,7 +81,7 @@ pub async fn my_schedule(
 pub struct CalendarOptions {
     /// Language of titles and descriptions (ISO 639-1), e.g. the interface language; a text
     /// missing in it comes in the conference's first language that has it.
-    #[param(example = "nl")]
+    #[param(example = "nl", pattern = "^[a-z]{2}$")]
     pub lang: Option<String>,
 }
 

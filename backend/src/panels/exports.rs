@@ -28,7 +28,7 @@ use crate::text::reader_language;
 pub struct ExportOptions {
     /// The reader's language (ISO 639-1) for headings and words; English otherwise. Titles
     /// come in it when they have it.
-    #[param(example = "fr")]
+    #[param(example = "fr", pattern = "^[a-z]{2}$")]
     pub lang: Option<String>,
 }
 
