@@ -10,6 +10,7 @@
  */
 import type { ErrorBody, FieldError } from './api/errors';
 import type { components, operations } from './api/schema';
+import type * as Awards from './awards/types';
 
 export type { ErrorCode, FieldCode, FieldError, FieldParams } from './api/errors';
 
@@ -61,6 +62,22 @@ export type SpeakerCard = Schemas['SpeakerCard'];
 export type Session = Schemas['Session'];
 export type SessionInput = Schemas['SessionInput'];
 export type PersonAssignment = Schemas['PersonAssignment'];
+
+// The elections (awards/). TEMPORARY: from the contract until the OpenAPI document has them.
+export type ElectionPhase = Awards.Phase;
+export type ElectionMethod = Awards.Method;
+export type Election = Awards.Election;
+export type ElectionInput = Awards.ElectionInput;
+export type Candidate = Awards.Candidate;
+export type CandidateInput = Awards.CandidateInput;
+export type Nomination = Awards.Nomination;
+export type NominationInput = Awards.NominationInput;
+export type Roll = Awards.Roll;
+export type BallotInput = Awards.BallotInput;
+export type BallotRecorded = Awards.BallotRecorded;
+/** The public bulletin board of a revealed election: `viaduc election verify` checks it. */
+export type Board = Awards.Board;
+export type ElectionResult = Awards.ElectionResult;
 
 type SessionQuery = NonNullable<operations['list_sessions']['parameters']['query']>;
 /** The agenda's filter: an empty value (the "all" choice of a select) filters nothing. */
@@ -224,7 +241,45 @@ export const api = {
   /** A session's export for the people who run it, its headings and words in `lang`. */
   sessionExportUrl: (slug: string, id: string, file: SessionExport, lang: string) =>
     `/api/conferences/${enc(slug)}/sessions/${enc(id)}/${file}${query({ lang })}`,
+
+  elections: (slug: string) => request<Election[]>('GET', elections(slug)),
+  election: (slug: string, id: string) => request<Election>('GET', elections(slug, id)),
+  createElection: (slug: string, input: ElectionInput) => request<Election>('POST', elections(slug), input),
+  updateElection: (slug: string, id: string, input: ElectionInput) =>
+    request<Election>('PUT', elections(slug, id), input),
+  /** Moves the election on to `phase`, the next one. */
+  setElectionPhase: (slug: string, id: string, phase: ElectionPhase) =>
+    request<Election>('POST', elections(slug, id, 'phase'), { phase } satisfies Awards.PhaseChange),
+  nominations: (slug: string, id: string) => request<Nomination[]>('GET', elections(slug, id, 'nominations')),
+  nominate: (slug: string, id: string, input: NominationInput) =>
+    request<Nomination>('POST', elections(slug, id, 'nominations'), input),
+  /** Merges a duplicate nomination into another; answers the one kept. */
+  mergeNomination: (slug: string, id: string, nomination: string, into: string) =>
+    request<Nomination>('POST', elections(slug, id, `nominations/${enc(nomination)}/merge`), {
+      into,
+    } satisfies Awards.MergeInto),
+  addCandidate: (slug: string, id: string, input: CandidateInput) =>
+    request<Candidate>('POST', elections(slug, id, 'candidates'), input),
+  updateCandidate: (slug: string, id: string, candidate: string, input: CandidateInput) =>
+    request<Candidate>('PUT', elections(slug, id, `candidates/${enc(candidate)}`), input),
+  removeCandidate: (slug: string, id: string, candidate: string) =>
+    request<void>('DELETE', elections(slug, id, `candidates/${enc(candidate)}`)),
+  /** The frozen roll (organisers, from the opening of the vote). */
+  roll: (slug: string, id: string) => request<Roll>('GET', elections(slug, id, 'roll')),
+  /** Casts a ballot; the same receipt again (a retry) is answered 200 and counted once. */
+  castBallot: (slug: string, id: string, ballot: BallotInput) =>
+    request<BallotRecorded>('POST', elections(slug, id, 'ballot'), ballot),
+  /** The public board of a revealed election (no login needed). */
+  board: (slug: string, id: string) => request<Board>('GET', elections(slug, id, 'board')),
+  boardUrl: (slug: string, id: string) => elections(slug, id, 'board'),
 };
+
+/** `/api/conferences/{slug}/elections[/{id}[/{rest}]]`; `rest` is already encoded. */
+function elections(slug: string, id?: string, rest?: string): string {
+  const base = `/api/conferences/${enc(slug)}/elections`;
+  if (!id) return base;
+  return `${base}/${enc(id)}${rest ? '/' + rest : ''}`;
+}
 
 /** The files a session's moderators can download. */
 export const SESSION_EXPORTS = ['questions.csv', 'questions.md', 'polls.csv', 'attendance.csv'] as const;

@@ -72,6 +72,7 @@ export const FIELD_CODE_KEYS: readonly string[] = [...FIELD_CODE_SET].map((code)
 /** Field and rule pairs that deserve their own wording (`field.code` → key). */
 const SPECIFIC_KEYS: Record<string, string> = {
   'email.taken': 'errors.email_taken',
+  'ballot.taken': 'awards.already_voted',
 };
 
 /** One field problem in the UI language, e.g. `Enter a number from 1 to 100,000.` */

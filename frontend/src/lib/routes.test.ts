@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchPattern, resolve, safeNext } from './routes';
+import { BARE_ROUTES, matchPattern, PUBLIC_ROUTES, resolve, safeNext } from './routes';
 
 describe('resolve', () => {
   it('resolves static and parameterised routes', () => {
@@ -22,6 +22,22 @@ describe('resolve', () => {
     expect(matchPattern('/c/:slug', '/c/%E0%A4%A')).toBeNull();
     expect(resolve('/nope').name).toBe('not-found');
     expect(resolve('/c/x/sessions').name).toBe('not-found');
+  });
+});
+
+describe('the awards', () => {
+  it('have the elections, an election, its public board and its stage view', () => {
+    expect(resolve('/c/x/awards')).toEqual({ name: 'awards', params: { slug: 'x' } });
+    expect(resolve('/c/x/awards/e1')).toEqual({ name: 'election', params: { slug: 'x', id: 'e1' } });
+    expect(resolve('/c/x/awards/e1/board')).toEqual({ name: 'election-board', params: { slug: 'x', id: 'e1' } });
+    expect(resolve('/c/x/awards/e1/stage')).toEqual({ name: 'election-stage', params: { slug: 'x', id: 'e1' } });
+    expect(resolve('/c/x/awards/e1/other').name).toBe('not-found');
+  });
+
+  it('open the board to anyone, and show the stage alone', () => {
+    expect(PUBLIC_ROUTES.has('election-board')).toBe(true);
+    expect(PUBLIC_ROUTES.has('election')).toBe(false);
+    expect(BARE_ROUTES.has('election-stage')).toBe(true);
   });
 });
 

@@ -14,6 +14,10 @@ export type RouteName =
   | 'organise'
   | 'organise-new'
   | 'organise-edit'
+  | 'awards'
+  | 'election'
+  | 'election-board'
+  | 'election-stage'
   | 'not-found';
 
 export interface Route {
@@ -32,10 +36,17 @@ const TABLE: [string, RouteName][] = [
   ['/c/:slug/organise', 'organise'],
   ['/c/:slug/organise/new', 'organise-new'],
   ['/c/:slug/organise/:id', 'organise-edit'],
+  ['/c/:slug/awards', 'awards'],
+  ['/c/:slug/awards/:id', 'election'],
+  ['/c/:slug/awards/:id/board', 'election-board'],
+  ['/c/:slug/awards/:id/stage', 'election-stage'],
 ];
 
-/** Routes reachable without being logged in. */
-export const PUBLIC_ROUTES: ReadonlySet<RouteName> = new Set(['login', 'signup']);
+/** Routes reachable without being logged in (an election's board is public: anyone may recount). */
+export const PUBLIC_ROUTES: ReadonlySet<RouteName> = new Set(['login', 'signup', 'election-board']);
+
+/** Routes shown alone, without the header and footer (the stage's projected view). */
+export const BARE_ROUTES: ReadonlySet<RouteName> = new Set(['election-stage']);
 
 /** Matches `path` against one pattern like `/c/:slug`; returns the decoded params or null. */
 export function matchPattern(pattern: string, path: string): Record<string, string> | null {

@@ -94,6 +94,17 @@ describe('keys built at run time', () => {
     expect(wanted.filter((k) => !reference.has(k))).toEqual([]);
   });
 
+  it('exist for every election phase, method and move to the next phase', async () => {
+    const { PHASES } = await import('../awards/elections');
+    const wanted = [
+      ...PHASES.map((p) => `awards.phase_${p}`),
+      ...PHASES.slice(1).flatMap((p) => ['', '_title', '_text', '_confirm'].map((end) => `awards.to_${p}${end}`)),
+      'awards.method_plurality',
+      'awards.method_ranked',
+    ];
+    expect(wanted.filter((k) => !reference.has(k))).toEqual([]);
+  });
+
   it('exist for every server error code and field rule', async () => {
     const { ERROR_CODE_KEYS, FIELD_CODE_KEYS } = await import('../errors');
     expect(FIELD_CODE_KEYS.length).toBeGreaterThan(20);
