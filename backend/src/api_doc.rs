@@ -34,6 +34,7 @@ const BEARER_SCHEME: &str = "bearer_token";
         (name = "conferences", description = "Conferences and their members"),
         (name = "sessions", description = "The agenda and personal schedules"),
         (name = "panels", description = "What the people who run a session download from it"),
+        (name = "awards", description = "Elections: nominations, the shortlist, secret ballots, the result and its public board"),
         (name = "realtime", description = "Tickets for the WebSocket at /ws"),
         (name = "ops", description = "Health and readiness")
     )

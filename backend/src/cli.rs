@@ -28,6 +28,19 @@ pub enum Command {
     /// Administrative tasks.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Elections: check a published bulletin board.
+    #[command(subcommand)]
+    Election(ElectionCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ElectionCommand {
+    /// Recount a bulletin board (downloaded from an election's board page), compare it with
+    /// the announced result and check its audit chain. Fails if anything is wrong.
+    Verify {
+        /// The board's JSON file.
+        board: PathBuf,
+    },
 }
 
 /// Where the data lives. Without `--database-url`, Viaduc runs its own PostgreSQL

@@ -18,6 +18,7 @@ pub mod announcements;
 pub mod api_doc;
 pub mod audit;
 pub mod auth;
+pub mod awards;
 pub mod chat;
 pub mod cli;
 pub mod conference;
@@ -110,5 +111,6 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(profiles::router())
         .merge(conference::router())
         .merge(panels::router())
+        .merge(awards::router())
         .merge(realtime::router())
 }

@@ -1,7 +1,7 @@
 //! The `viaduc` binary: parses the command line and hands over to the library.
 
 use clap::Parser;
-use viaduc::cli::{AdminCommand, Cli, Command};
+use viaduc::cli::{AdminCommand, Cli, Command, ElectionCommand};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -22,6 +22,9 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Admin(AdminCommand::CreateOrganiser(args)) => {
             viaduc::admin::create_organiser(args).await
+        }
+        Command::Election(ElectionCommand::Verify { board }) => {
+            viaduc::awards::verify_file(&board)
         }
     }
 }

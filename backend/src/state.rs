@@ -14,7 +14,7 @@ use crate::http::Site;
 use crate::metrics::Metrics;
 use crate::realtime::feature::Features;
 use crate::realtime::{Heartbeat, Realtime};
-use crate::{announcements, chat, conference, notifications, panels, private_rooms};
+use crate::{announcements, awards, chat, conference, notifications, panels, private_rooms};
 
 /// The live features, each registered with one line: their rooms, commands and snapshots
 /// plug into the real-time core (see `docs/realtime.md`, "Adding a live feature").
@@ -31,6 +31,7 @@ pub fn live_features(embed_origins: &[String]) -> Features {
         .with(panels::LiveStage::new(embed_origins))
         .with(panels::Hands::default())
         .with(panels::Reactions)
+        .with(awards::Elections)
 }
 
 #[derive(Clone, FromRef)]

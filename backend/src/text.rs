@@ -222,6 +222,32 @@ impl sqlx::Encode<'_, sqlx::Postgres> for LocalizedText {
     }
 }
 
+/// Longest web address, in characters.
+const MAX_URL_CHARS: usize = 2_000;
+
+/// An optional web address in `field`: trimmed (empty is none), http(s), no spaces, at most
+/// 2,000 characters as sent (like the `maxLength` of the OpenAPI document).
+pub fn web_address(field: &str, url: Option<String>) -> AppResult<Option<String>> {
+    let Some(url) = url else {
+        return Ok(None);
+    };
+    if url.chars().count() > MAX_URL_CHARS {
+        return Err(AppError::field(
+            field,
+            Problem::TooLong { max: MAX_URL_CHARS },
+        ));
+    }
+    let url = url.trim();
+    if url.is_empty() {
+        return Ok(None);
+    }
+    let web = url.starts_with("https://") || url.starts_with("http://");
+    if !web || url.contains(char::is_whitespace) {
+        return Err(AppError::field(field, Problem::WebAddress));
+    }
+    Ok(Some(url.to_owned()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

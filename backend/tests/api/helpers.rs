@@ -32,6 +32,7 @@ pub fn state(db: PgPool) -> AppState {
 }
 
 /// One browser: its own cookie jar against the shared app.
+#[derive(Clone)]
 pub struct Client {
     app: Router,
     pub cookies: Vec<(String, String)>,

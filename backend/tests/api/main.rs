@@ -4,6 +4,7 @@
 
 mod agenda;
 mod auth;
+mod elections;
 mod cancellation;
 mod frontend;
 mod helpers;

@@ -9,7 +9,7 @@ use sqlx::PgPool;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::input::web_address;
+use crate::text::web_address;
 use crate::conference::{ConferenceAccess, ConferenceRole, ConferenceSlug};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::http::{AfterRoleCheck, AppJson, AppPath};

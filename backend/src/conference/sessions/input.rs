@@ -10,7 +10,7 @@ use super::{SessionKind, Venue, Visibility};
 use crate::error::{AppError, AppResult, Problem};
 use crate::text::{
     check_languages, description_schema, language_list_schema, normalise_title_and_description,
-    title_schema, LocalizedText,
+    title_schema, web_address, LocalizedText,
 };
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -55,30 +55,7 @@ pub(super) fn session_input_example() -> serde_json::Value {
 }
 
 const MAX_CAPACITY: i32 = 100_000;
-const MAX_URL_CHARS: usize = 2_000;
 
-/// An optional web address in `field`: trimmed (empty is none), http(s), no spaces, at most
-/// 2,000 characters as sent (like the `maxLength` of the OpenAPI document).
-pub fn web_address(field: &str, url: Option<String>) -> AppResult<Option<String>> {
-    let Some(url) = url else {
-        return Ok(None);
-    };
-    if url.chars().count() > MAX_URL_CHARS {
-        return Err(AppError::field(
-            field,
-            Problem::TooLong { max: MAX_URL_CHARS },
-        ));
-    }
-    let url = url.trim();
-    if url.is_empty() {
-        return Ok(None);
-    }
-    let web = url.starts_with("https://") || url.starts_with("http://");
-    if !web || url.contains(char::is_whitespace) {
-        return Err(AppError::field(field, Problem::WebAddress));
-    }
-    Ok(Some(url.to_owned()))
-}
 const MAX_SESSION_HOURS: i64 = 24;
 const MAX_CITY_CHARS: usize = 100;
 const MAX_ADDRESS_CHARS: usize = 300;

@@ -130,6 +130,191 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/conferences/{slug}/elections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The conference's elections. */
+        get: operations["list"];
+        put?: never;
+        /** Creates an election, in nominations. Organisers only. */
+        post: operations["create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conferences/{slug}/elections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["show"];
+        /**
+         * Changes an election's title, description, method or schedule. Organisers only; the
+         *     method only before voting opens, the schedule until voting closes.
+         */
+        put: operations["update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conferences/{slug}/elections/{id}/ballot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Casts the caller's ballot. People on the roll, while voting is open. A retry with the
+         *     same receipt (after a lost connection, say) succeeds and counts once; another ballot
+         *     is refused.
+         */
+        post: operations["cast"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conferences/{slug}/elections/{id}/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The board of a revealed election. Public: no login needed, so anyone can recount. */
+        get: operations["board"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conferences/{slug}/elections/{id}/candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Adds a candidate to the shortlist. Organisers only, during the shortlist. */
+        post: operations["add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conferences/{slug}/elections/{id}/candidates/{candidate_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Changes how a candidate is presented. Organisers only, during the shortlist. */
+        put: operations["edit"];
+        post?: never;
+        /** Takes a candidate off the shortlist. Organisers only, during the shortlist. */
+        delete: operations["remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conferences/{slug}/elections/{id}/nominations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list"];
+        put?: never;
+        /** Nominates a cluster manager. Members, while nominations are open. */
+        post: operations["nominate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conferences/{slug}/elections/{id}/nominations/{nomination_id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merges a duplicate nomination into another: it and its supporters count for the one
+         *     kept. Organisers only, before voting opens.
+         */
+        post: operations["merge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conferences/{slug}/elections/{id}/phase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Moves an election to its next phase: organisers end the nominations; moderators and
+         *     organisers open voting, close it and reveal the result.
+         */
+        post: operations["change_phase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conferences/{slug}/elections/{id}/roll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The frozen roll. Organisers only, once voting has opened. */
+        get: operations["roll"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/conferences/{slug}/join": {
         parameters: {
             query?: never;
@@ -501,6 +686,118 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description One entry of the hash chain: `hash = sha256(prev_hash || body)`. */
+        AuditEntry: {
+            /** @description The entry as JSON text, verbatim: `{"seq", "at", "actor", "action", "detail"}`. */
+            body: string;
+            hash: string;
+            prev_hash: string;
+            /** Format: int32 */
+            seq: number;
+        };
+        /**
+         * @description A ballot: candidates in order of preference (exactly one for plurality), and the
+         *     SHA-256 of the receipt code the voter's browser made (the code itself never leaves it).
+         * @example {
+         *       "ranking": [
+         *         "0b5cdbb5-6f0e-4a59-9d55-2d1e0c7a51f3"
+         *       ],
+         *       "receipt_hash": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+         *     }
+         */
+        BallotInput: {
+            ranking: string[];
+            receipt_hash: string;
+        };
+        BallotRecorded: {
+            receipt_hash: string;
+        };
+        /**
+         * @description The public bulletin board of a revealed election: every ballot by its receipt hash,
+         *     the result and the audit chain. `viaduc election verify` checks one.
+         */
+        Board: {
+            audit: components["schemas"]["AuditEntry"][];
+            /** @description Sorted by receipt hash. */
+            ballots: components["schemas"]["BoardBallot"][];
+            election: components["schemas"]["BoardElection"];
+            /** @description `viaduc-election-board/1`. */
+            format: string;
+            result: components["schemas"]["ElectionResult"];
+        };
+        BoardBallot: {
+            ranking: string[];
+            receipt_hash: string;
+        };
+        BoardElection: {
+            candidates: components["schemas"]["CandidateName"][];
+            /** @description The conference's slug. */
+            conference: string;
+            /** Format: uuid */
+            id: string;
+            method: components["schemas"]["Method"];
+            /** Format: int64 */
+            roll_size: number;
+            title: components["schemas"]["LocalizedText"];
+        };
+        Candidate: {
+            cluster: string;
+            country: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            organisation: string;
+            photo_url?: string | null;
+            statement: components["schemas"]["LocalizedText"];
+        };
+        /**
+         * @example {
+         *       "cluster": "Flanders Photonics",
+         *       "country": "BE",
+         *       "name": "Ana Peeters",
+         *       "nomination_id": null,
+         *       "organisation": "Photonics Vlaanderen",
+         *       "photo_url": null,
+         *       "statement": {
+         *         "en": "Built the first cross-border photonics pilot line.",
+         *         "fr": "A monté la première ligne pilote transfrontalière."
+         *       }
+         *     }
+         */
+        CandidateInput: {
+            cluster?: string;
+            country?: string;
+            name: string;
+            /**
+             * Format: uuid
+             * @description The nomination this candidate comes from, if any.
+             */
+            nomination_id?: string | null;
+            organisation?: string;
+            /** @description An http(s) address; none shows the initials. */
+            photo_url?: string | null;
+            /**
+             * @description Texts keyed by ISO 639-1 language code
+             * @example {
+             *       "en": "Opening plenary",
+             *       "fr": "Plénière d'ouverture"
+             *     }
+             */
+            statement?: {
+                [key: string]: string;
+            };
+        };
+        CandidateName: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        CandidateVotes: {
+            /** Format: uuid */
+            candidate_id: string;
+            /** Format: int64 */
+            votes: number;
+        };
         /**
          * @description A conference with the caller's role in it.
          * @example {
@@ -615,6 +912,96 @@ export interface components {
         CurrentLogin: {
             user: null | components["schemas"]["Me"];
         };
+        /** @description An election as a member sees it. */
+        Election: {
+            /** @description The shortlist (empty during nominations). */
+            candidates: components["schemas"]["Candidate"][];
+            /** Format: date-time */
+            closes_at?: string | null;
+            description: components["schemas"]["LocalizedText"];
+            /** Format: uuid */
+            id: string;
+            method: components["schemas"]["Method"];
+            /** @description The caller is on the roll. */
+            on_roll: boolean;
+            /** Format: date-time */
+            opens_at?: string | null;
+            phase: components["schemas"]["Phase"];
+            result?: null | components["schemas"]["ElectionResult"];
+            /**
+             * Format: int64
+             * @description People on the roll, from the opening of the vote.
+             */
+            roll_size?: number | null;
+            title: components["schemas"]["LocalizedText"];
+            /**
+             * Format: int64
+             * @description How many of them have voted, from the opening of the vote; never partial results.
+             */
+            turnout?: number | null;
+            /** @description The caller has voted. */
+            voted: boolean;
+        };
+        /**
+         * @description An election as organisers set it up.
+         * @example {
+         *       "closes_at": null,
+         *       "description": {},
+         *       "method": "plurality",
+         *       "opens_at": null,
+         *       "title": {
+         *         "en": "European Cluster Manager of the Year",
+         *         "fr": "Manager de cluster européen de l'année"
+         *       }
+         *     }
+         */
+        ElectionInput: {
+            /**
+             * Format: date-time
+             * @description Voting closes by itself at this time.
+             */
+            closes_at?: string | null;
+            /**
+             * @description Texts keyed by ISO 639-1 language code
+             * @example {
+             *       "en": "Opening plenary",
+             *       "fr": "Plénière d'ouverture"
+             *     }
+             */
+            description?: {
+                [key: string]: string;
+            };
+            method?: components["schemas"]["Method"];
+            /**
+             * Format: date-time
+             * @description Voting opens by itself at this time (from the shortlist).
+             */
+            opens_at?: string | null;
+            /**
+             * @description Texts keyed by ISO 639-1 language code
+             * @example {
+             *       "en": "Opening plenary",
+             *       "fr": "Plénière d'ouverture"
+             *     }
+             */
+            title: {
+                [key: string]: string;
+            };
+        };
+        /** @description The count of an election, round by round (one round for plurality). */
+        ElectionResult: {
+            /** Format: int64 */
+            ballots: number;
+            method: components["schemas"]["Method"];
+            rounds: components["schemas"]["Round"][];
+            /** @description A tie (for the win or an elimination) was broken by the lot. */
+            tie_broken_by_lot: boolean;
+            /**
+             * Format: uuid
+             * @description None without ballots.
+             */
+            winner?: string | null;
+        };
         /** @description The JSON error body, documented in the OpenAPI spec; its TypeScript twin is generated. */
         ErrorBody: {
             error: components["schemas"]["ErrorDetail"];
@@ -722,6 +1109,13 @@ export interface components {
             conference_slug: string;
             role: components["schemas"]["ConferenceRole"];
         };
+        /** @description Merges a duplicate nomination into another. */
+        MergeInto: {
+            /** Format: uuid */
+            into: string;
+        };
+        /** @enum {string} */
+        Method: "plurality" | "ranked";
         /**
          * @example {
          *       "ends_on": "2027-11-18",
@@ -744,6 +1138,40 @@ export interface components {
              */
             slug: string;
         };
+        Nomination: {
+            cluster: string;
+            country: string;
+            /** Format: uuid */
+            id: string;
+            /** @description The caller made it, or one merged into it. */
+            mine: boolean;
+            name: string;
+            /** @description Who nominated (organisers only). */
+            nominated_by?: string | null;
+            organisation: string;
+            statement: string;
+            /**
+             * Format: int64
+             * @description This nomination and those merged into it.
+             */
+            supporters: number;
+        };
+        /**
+         * @example {
+         *       "cluster": "Flanders Photonics",
+         *       "country": "BE",
+         *       "name": "Ana Peeters",
+         *       "organisation": "Photonics Vlaanderen",
+         *       "statement": "She opened our cluster to three neighbouring regions."
+         *     }
+         */
+        NominationInput: {
+            cluster?: string;
+            country?: string;
+            name: string;
+            organisation?: string;
+            statement?: string;
+        };
         /**
          * @example {
          *       "role": "speaker",
@@ -754,6 +1182,15 @@ export interface components {
             role: components["schemas"]["SessionRole"];
             /** Format: uuid */
             user_id: string;
+        };
+        /**
+         * @description Where an election stands; it only moves forward.
+         * @enum {string}
+         */
+        Phase: "nominations" | "shortlist" | "voting" | "closed" | "revealed";
+        /** @description A phase to move to: the next one. */
+        PhaseChange: {
+            phase: components["schemas"]["Phase"];
         };
         /**
          * @example {
@@ -801,6 +1238,31 @@ export interface components {
          */
         RoleChange: {
             role: components["schemas"]["ConferenceRole"];
+        };
+        /** @description The frozen electoral roll. */
+        Roll: {
+            /** Format: int64 */
+            size: number;
+            voters: components["schemas"]["RollEntry"][];
+        };
+        RollEntry: {
+            display_name: string;
+            /** Format: uuid */
+            user_id: string;
+        };
+        Round: {
+            /** @description The continuing candidates, most votes first. */
+            counts: components["schemas"]["CandidateVotes"][];
+            /**
+             * Format: uuid
+             * @description Who this round eliminated (none in the deciding round).
+             */
+            eliminated?: string | null;
+            /**
+             * Format: int64
+             * @description Ballots with no continuing candidate left.
+             */
+            exhausted: number;
         };
         Sector: {
             code: string;
@@ -1437,6 +1899,1096 @@ export interface operations {
             };
             /** @description A field breaks a rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conference's elections, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Election"][];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a member of this conference */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such conference */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ElectionInput"];
+            };
+        };
+        responses: {
+            /** @description The new election */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Election"];
+                };
+            };
+            /** @description The body or the query could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an organiser of this conference */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such conference */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The conference has as many elections as it may */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A title missing or too long, or a schedule that ends before it starts */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    show: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+                /** @description The election's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The election */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Election"];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a member of this conference */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such election */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+                /** @description The election's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ElectionInput"];
+            };
+        };
+        responses: {
+            /** @description The election as changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Election"];
+                };
+            };
+            /** @description The body or the query could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an organiser of this conference */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such election */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too late in the election for this change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A title missing or too long, or a schedule that ends before it starts */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cast: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+                /** @description The election's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BallotInput"];
+            };
+        };
+        responses: {
+            /** @description The ballot is recorded (now, or by an earlier attempt with this receipt) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BallotRecorded"];
+                };
+            };
+            /** @description The body or the query could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not on this election's roll */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such election */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Voting is not open, or the caller has already voted (field `ballot`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a receipt hash, or a ranking that does not fit the shortlist */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    board: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+                /** @description The election's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every ballot by receipt hash, the result and the audit chain */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Board"];
+                };
+            };
+            /** @description No such election, or its result is not revealed yet */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+                /** @description The election's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CandidateInput"];
+            };
+        };
+        responses: {
+            /** @description The new candidate */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Candidate"];
+                };
+            };
+            /** @description The body or the query could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an organiser of this conference */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such election or nomination */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not during the shortlist, or the shortlist is full */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A name missing, a text too long, or not a web address */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    edit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+                /** @description The election's id */
+                id: string;
+                /** @description The candidate's id */
+                candidate_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CandidateInput"];
+            };
+        };
+        responses: {
+            /** @description The candidate as changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Candidate"];
+                };
+            };
+            /** @description The body or the query could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an organiser of this conference */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such election, candidate or nomination */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not during the shortlist */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A name missing, a text too long, or not a web address */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+                /** @description The election's id */
+                id: string;
+                /** @description The candidate's id */
+                candidate_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an organiser of this conference */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such election or candidate */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not during the shortlist */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+                /** @description The election's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The nominations, oldest first, duplicates merged */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Nomination"][];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a member of this conference */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such election */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    nominate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+                /** @description The election's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NominationInput"];
+            };
+        };
+        responses: {
+            /** @description The nomination */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Nomination"];
+                };
+            };
+            /** @description The body or the query could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a member of this conference */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such election */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nominations are closed, or too many nominations */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A name missing or a text too long */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    merge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+                /** @description The election's id */
+                id: string;
+                /** @description The duplicate */
+                nomination_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MergeInto"];
+            };
+        };
+        responses: {
+            /** @description The nomination kept */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Nomination"];
+                };
+            };
+            /** @description The body or the query could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an organiser of this conference */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such election or nomination */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Voting has opened, or a nomination merged into itself */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The input breaks a rule; `fields` says which */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    change_phase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+                /** @description The election's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PhaseChange"];
+            };
+        };
+        responses: {
+            /** @description The election in its new phase */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Election"];
+                };
+            };
+            /** @description The body or the query could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed to move this election on */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such election */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the next phase, or fewer than two candidates to open voting */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The input breaks a rule; `fields` says which */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    roll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+                /** @description The election's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Who is on the roll, by name */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Roll"];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an organiser of this conference */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such election */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Voting has not opened: there is no roll yet */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
