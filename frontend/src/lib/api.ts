@@ -10,7 +10,6 @@
  */
 import type { ErrorBody, FieldError } from './api/errors';
 import type { components, operations } from './api/schema';
-import type * as Awards from './awards/types';
 
 export type { ErrorCode, FieldCode, FieldError, FieldParams } from './api/errors';
 
@@ -63,21 +62,21 @@ export type Session = Schemas['Session'];
 export type SessionInput = Schemas['SessionInput'];
 export type PersonAssignment = Schemas['PersonAssignment'];
 
-// The elections (awards/). TEMPORARY: from the contract until the OpenAPI document has them.
-export type ElectionPhase = Awards.Phase;
-export type ElectionMethod = Awards.Method;
-export type Election = Awards.Election;
-export type ElectionInput = Awards.ElectionInput;
-export type Candidate = Awards.Candidate;
-export type CandidateInput = Awards.CandidateInput;
-export type Nomination = Awards.Nomination;
-export type NominationInput = Awards.NominationInput;
-export type Roll = Awards.Roll;
-export type BallotInput = Awards.BallotInput;
-export type BallotRecorded = Awards.BallotRecorded;
+// The elections (awards/).
+export type ElectionPhase = Schemas['Phase'];
+export type ElectionMethod = Schemas['Method'];
+export type Election = Schemas['Election'];
+export type ElectionInput = Schemas['ElectionInput'];
+export type Candidate = Schemas['Candidate'];
+export type CandidateInput = Schemas['CandidateInput'];
+export type Nomination = Schemas['Nomination'];
+export type NominationInput = Schemas['NominationInput'];
+export type Roll = Schemas['Roll'];
+export type BallotInput = Schemas['BallotInput'];
+export type BallotRecorded = Schemas['BallotRecorded'];
 /** The public bulletin board of a revealed election: `viaduc election verify` checks it. */
-export type Board = Awards.Board;
-export type ElectionResult = Awards.ElectionResult;
+export type Board = Schemas['Board'];
+export type ElectionResult = Schemas['ElectionResult'];
 
 type SessionQuery = NonNullable<operations['list_sessions']['parameters']['query']>;
 /** The agenda's filter: an empty value (the "all" choice of a select) filters nothing. */
@@ -249,7 +248,7 @@ export const api = {
     request<Election>('PUT', elections(slug, id), input),
   /** Moves the election on to `phase`, the next one. */
   setElectionPhase: (slug: string, id: string, phase: ElectionPhase) =>
-    request<Election>('POST', elections(slug, id, 'phase'), { phase } satisfies Awards.PhaseChange),
+    request<Election>('POST', elections(slug, id, 'phase'), { phase } satisfies Schemas['PhaseChange']),
   nominations: (slug: string, id: string) => request<Nomination[]>('GET', elections(slug, id, 'nominations')),
   nominate: (slug: string, id: string, input: NominationInput) =>
     request<Nomination>('POST', elections(slug, id, 'nominations'), input),
@@ -257,7 +256,7 @@ export const api = {
   mergeNomination: (slug: string, id: string, nomination: string, into: string) =>
     request<Nomination>('POST', elections(slug, id, `nominations/${enc(nomination)}/merge`), {
       into,
-    } satisfies Awards.MergeInto),
+    } satisfies Schemas['MergeInto']),
   addCandidate: (slug: string, id: string, input: CandidateInput) =>
     request<Candidate>('POST', elections(slug, id, 'candidates'), input),
   updateCandidate: (slug: string, id: string, candidate: string, input: CandidateInput) =>

@@ -12,7 +12,7 @@ import {
   roundRows,
   turnoutPercent,
 } from './elections';
-import type { ElectionLive } from './types';
+import type { ElectionLive } from './live';
 
 const live = (id: string, over: Partial<ElectionLive> = {}): ElectionLive => ({
   id,

@@ -5,7 +5,7 @@
  */
 import type { ConferenceRole, ElectionPhase, ElectionResult } from '../api';
 import { countryName } from '../intl';
-import type { ElectionEvent, ElectionLive, ElectionsSnapshot } from './types';
+import type { ElectionEvent, ElectionLive, ElectionsSnapshot } from './live';
 
 /** The phases in order; an election only moves forward, one step at a time. */
 export const PHASES: readonly ElectionPhase[] = ['nominations', 'shortlist', 'voting', 'closed', 'revealed'];

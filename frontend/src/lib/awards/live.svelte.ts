@@ -10,7 +10,7 @@ import type { ElectionPhase } from '../api';
 import { auth } from '../auth/auth.svelte';
 import { realtime } from '../realtime.svelte';
 import { applyElectionEvent, electionsFromSnapshot, newlyRevealed } from './elections';
-import type { ElectionLive } from './types';
+import type { ElectionLive } from './live';
 
 export interface LiveElectionHandlers {
   /** An election moved to another phase than the one last seen (not on the first snapshot). */
