@@ -23,8 +23,6 @@ async fn main() -> anyhow::Result<()> {
         Command::Admin(AdminCommand::CreateOrganiser(args)) => {
             viaduc::admin::create_organiser(args).await
         }
-        Command::Election(ElectionCommand::Verify { board }) => {
-            viaduc::awards::verify_file(&board)
-        }
+        Command::Election(ElectionCommand::Verify { board }) => viaduc::awards::verify_file(&board),
     }
 }

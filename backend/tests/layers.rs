@@ -38,6 +38,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "chat",
             "announcements",
             "panels",
+            "awards",
         ],
     ),
     (

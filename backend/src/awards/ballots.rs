@@ -19,7 +19,10 @@ use crate::http::{AfterRoleCheck, AppJson, AppPath};
 
 /// Whether `hash` is a SHA-256 in lower-case hex.
 fn is_receipt_hash(hash: &str) -> bool {
-    hash.len() == 64 && hash.bytes().all(|byte| matches!(byte, b'0'..=b'9' | b'a'..=b'f'))
+    hash.len() == 64
+        && hash
+            .bytes()
+            .all(|byte| matches!(byte, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 /// Checks `ranking` against the shortlist: exactly one candidate for plurality; for ranked

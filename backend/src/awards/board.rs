@@ -119,10 +119,11 @@ pub fn verify(board: &Board) -> Vec<String> {
     match find("election.closed") {
         Some(closed) => {
             let detail = &closed["detail"];
-            if detail["ballots_digest"] != Value::from(ballots_digest(&board.ballots)) {
-                problems.push("the ballots differ from those the chain recorded at the close".into());
+            if detail["ballots_digest"] != ballots_digest(&board.ballots).as_str() {
+                problems
+                    .push("the ballots differ from those the chain recorded at the close".into());
             }
-            if detail["ballots"] != Value::from(board.ballots.len()) {
+            if detail["ballots"] != board.ballots.len() {
                 problems.push(format!(
                     "the chain recorded {} ballots at the close; the board lists {}",
                     detail["ballots"],
@@ -134,12 +135,15 @@ pub fn verify(board: &Board) -> Vec<String> {
     }
     match find("election.revealed") {
         Some(revealed) if revealed["detail"]["result"] == serde_json::json!(board.result) => {}
-        Some(_) => problems.push("the result differs from the one the chain recorded at the reveal".into()),
+        Some(_) => {
+            problems.push("the result differs from the one the chain recorded at the reveal".into())
+        }
         None => problems.push("the chain does not record the reveal".into()),
     }
     match find("election.opened") {
-        Some(opened) if opened["detail"]["roll_size"] == Value::from(board.election.roll_size) => {}
-        Some(_) => problems.push("the roll's size differs from the one the chain recorded at the opening".into()),
+        Some(opened) if opened["detail"]["roll_size"] == board.election.roll_size => {}
+        Some(_) => problems
+            .push("the roll's size differs from the one the chain recorded at the opening".into()),
         None => problems.push("the chain does not record the opening".into()),
     }
     if i64::try_from(board.ballots.len()).unwrap_or(i64::MAX) > board.election.roll_size {
@@ -150,7 +154,9 @@ pub fn verify(board: &Board) -> Vec<String> {
 
 /// `winner (ballots)`, for a message.
 fn summary(result: &super::wire::ElectionResult) -> String {
-    let winner = result.winner.map_or("no winner".to_owned(), |id| id.to_string());
+    let winner = result
+        .winner
+        .map_or("no winner".to_owned(), |id| id.to_string());
     format!("{winner}, {} ballots", result.ballots)
 }
 

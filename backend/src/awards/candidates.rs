@@ -9,16 +9,16 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::elections::actor_name;
-use super::wire::{Candidate, CandidateInput, Phase, MAX_COUNTRY_CHARS, MAX_NAME_CHARS};
 use super::wire::MAX_STATEMENT_CHARS;
+use super::wire::{Candidate, CandidateInput, Phase, MAX_COUNTRY_CHARS, MAX_NAME_CHARS};
 use super::{announce, chain, row, ElectionRow, Lock};
-use crate::text::web_address;
 use crate::conference::{ConferenceAccess, ConferenceRole, ConferenceSlug};
 use crate::error::{AppError, AppResult, ErrorBody, Problem};
 use crate::http::{AfterRoleCheck, AppJson, AppPath};
 use crate::realtime::feature::bounded_text;
 use crate::realtime::log::EventTx;
 use crate::realtime::Realtime;
+use crate::text::web_address;
 
 /// Candidates one election may have.
 const MAX_CANDIDATES: i64 = 50;
@@ -72,7 +72,11 @@ fn checked(input: CandidateInput) -> AppResult<CandidateInput> {
 }
 
 /// The election, locked, if its shortlist may still change.
-async fn shortlist_open(etx: &mut EventTx, access: &ConferenceAccess, id: Uuid) -> AppResult<ElectionRow> {
+async fn shortlist_open(
+    etx: &mut EventTx,
+    access: &ConferenceAccess,
+    id: Uuid,
+) -> AppResult<ElectionRow> {
     let row = row(etx.conn(), access.conference_id, id, Lock::Update).await?;
     if row.phase > Phase::Shortlist {
         return Err(AppError::Conflict(
@@ -168,11 +172,23 @@ pub async fn add(
     .execute(etx.conn())
     .await?;
     let candidate = read(etx.conn(), election, id).await?;
-    finish(etx, &realtime, &access, election, "candidate.added", described(&candidate)).await?;
+    finish(
+        etx,
+        &realtime,
+        &access,
+        election,
+        "candidate.added",
+        described(&candidate),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(candidate)))
 }
 
-async fn check_nomination(db: &mut PgConnection, election: Uuid, nomination: Option<Uuid>) -> AppResult<()> {
+async fn check_nomination(
+    db: &mut PgConnection,
+    election: Uuid,
+    nomination: Option<Uuid>,
+) -> AppResult<()> {
     let Some(nomination) = nomination else {
         return Ok(());
     };
@@ -231,7 +247,15 @@ pub async fn edit(
         return Err(AppError::NotFound("candidate"));
     }
     let candidate = read(etx.conn(), election, id).await?;
-    finish(etx, &realtime, &access, election, "candidate.edited", described(&candidate)).await?;
+    finish(
+        etx,
+        &realtime,
+        &access,
+        election,
+        "candidate.edited",
+        described(&candidate),
+    )
+    .await?;
     Ok(Json(candidate))
 }
 
@@ -258,6 +282,14 @@ pub async fn remove(
         .execute(etx.conn())
         .await?;
     let detail = json!({"id": candidate.id, "name": candidate.name});
-    finish(etx, &realtime, &access, election, "candidate.removed", detail).await?;
+    finish(
+        etx,
+        &realtime,
+        &access,
+        election,
+        "candidate.removed",
+        detail,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

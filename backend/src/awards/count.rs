@@ -114,7 +114,7 @@ fn tally_round(continuing: &[Uuid], ballots: &[Vec<Uuid>]) -> (Vec<CandidateVote
         })
         .collect();
     // A stable sort keeps the candidates' order among equals.
-    counts.sort_by(|a, b| b.votes.cmp(&a.votes));
+    counts.sort_by_key(|count| std::cmp::Reverse(count.votes));
     (counts, exhausted)
 }
 

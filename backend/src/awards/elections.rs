@@ -58,13 +58,16 @@ pub async fn view(db: &mut PgConnection, row: &ElectionRow, user_id: Uuid) -> Ap
 }
 
 /// The conference's elections.
-#[utoipa::path(get, path = "/api/conferences/{slug}/elections", tag = "awards",
+#[utoipa::path(get, path = "/api/conferences/{slug}/elections", tag = "awards", operation_id = "list_elections",
     params(ConferenceSlug),
     responses((status = 200, description = "The conference's elections, oldest first", body = [Election]),
               (status = 403, description = "Not a member of this conference", body = ErrorBody),
               (status = 404, description = "No such conference", body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
-pub async fn list(State(db): State<PgPool>, access: ConferenceAccess) -> AppResult<Json<Vec<Election>>> {
+pub async fn list(
+    State(db): State<PgPool>,
+    access: ConferenceAccess,
+) -> AppResult<Json<Vec<Election>>> {
     access.require(ConferenceRole::Attendee)?;
     let mut conn = db.acquire().await?;
     let mut elections = Vec::new();

@@ -192,7 +192,10 @@ impl RawRow {
 }
 
 /// The roll's size and the turnout, once voting has opened.
-async fn turnout(db: &mut PgConnection, row: &ElectionRow) -> AppResult<(Option<i64>, Option<i64>)> {
+async fn turnout(
+    db: &mut PgConnection,
+    row: &ElectionRow,
+) -> AppResult<(Option<i64>, Option<i64>)> {
     if row.phase < Phase::Voting {
         return Ok((None, None));
     }
@@ -240,7 +243,10 @@ fn conference_room(conference_id: Uuid) -> RoomId {
 async fn announce(etx: &mut EventTx, conference_id: Uuid, id: Uuid) -> AppResult<()> {
     let row = row(etx.conn(), conference_id, id, Lock::None).await?;
     let live = live(etx.conn(), &row).await?;
-    etx.emit(conference_room(conference_id), &ElectionEvent::Changed(live))
-        .await?;
+    etx.emit(
+        conference_room(conference_id),
+        &ElectionEvent::Changed(live),
+    )
+    .await?;
     Ok(())
 }

@@ -59,7 +59,12 @@ async fn nominations_of(
         .collect())
 }
 
-async fn one(db: &mut PgConnection, access: &ConferenceAccess, election: Uuid, id: Uuid) -> AppResult<Nomination> {
+async fn one(
+    db: &mut PgConnection,
+    access: &ConferenceAccess,
+    election: Uuid,
+    id: Uuid,
+) -> AppResult<Nomination> {
     let organiser = access.is_at_least(ConferenceRole::Organiser);
     nominations_of(db, election, access.user.id, organiser)
         .await?
@@ -68,7 +73,7 @@ async fn one(db: &mut PgConnection, access: &ConferenceAccess, election: Uuid, i
         .ok_or(AppError::NotFound("nomination"))
 }
 
-#[utoipa::path(get, path = "/api/conferences/{slug}/elections/{id}/nominations", tag = "awards",
+#[utoipa::path(get, path = "/api/conferences/{slug}/elections/{id}/nominations", tag = "awards", operation_id = "list_nominations",
     params(ConferenceSlug, ("id" = Uuid, Path, description = "The election's id")),
     responses((status = 200, description = "The nominations, oldest first, duplicates merged", body = [Nomination]),
               (status = 403, description = "Not a member of this conference", body = ErrorBody),

@@ -80,7 +80,12 @@ pub async fn change_phase(
 }
 
 /// Moves locked election `row` to `to` (the next phase), in `etx`, and tells every screen.
-async fn move_to(etx: &mut EventTx, row: &ElectionRow, to: Phase, actor: Option<&str>) -> AppResult<()> {
+async fn move_to(
+    etx: &mut EventTx,
+    row: &ElectionRow,
+    to: Phase,
+    actor: Option<&str>,
+) -> AppResult<()> {
     let detail = match to {
         Phase::Nominations => json!({}),
         Phase::Shortlist => json!({}),
@@ -157,7 +162,12 @@ async fn close(db: &mut PgConnection, row: &ElectionRow) -> AppResult<serde_json
     ballots.sort_by(|a, b| a.receipt_hash.cmp(&b.receipt_hash));
     let (hashes, rankings): (Vec<String>, Vec<String>) = ballots
         .iter()
-        .map(|ballot| (ballot.receipt_hash.clone(), ranking_literal(&ballot.ranking)))
+        .map(|ballot| {
+            (
+                ballot.receipt_hash.clone(),
+                ranking_literal(&ballot.ranking),
+            )
+        })
         .unzip();
     sqlx::query!(
         "insert into election_ballots (election_id, receipt_hash, ranking)
@@ -189,7 +199,10 @@ async fn close(db: &mut PgConnection, row: &ElectionRow) -> AppResult<serde_json
     )
     .fetch_all(&mut *db)
     .await?;
-    let rankings: Vec<Vec<Uuid>> = ballots.iter().map(|ballot| ballot.ranking.clone()).collect();
+    let rankings: Vec<Vec<Uuid>> = ballots
+        .iter()
+        .map(|ballot| ballot.ranking.clone())
+        .collect();
     let result = count(row.id, row.method, &candidates, &rankings);
     // With the phase: the result exists exactly from the close on (a constraint).
     sqlx::query!(
@@ -252,7 +265,13 @@ async fn scheduled(hub: &Hub) -> AppResult<()> {
     .await?;
     for election in due {
         let mut etx = EventTx::begin(hub.db()).await?;
-        let row = row(etx.conn(), election.conference_id, election.id, Lock::Update).await?;
+        let row = row(
+            etx.conn(),
+            election.conference_id,
+            election.id,
+            Lock::Update,
+        )
+        .await?;
         // Another node, or a moderator, may have moved it meanwhile.
         let now = chrono::Utc::now();
         let to = match row.phase {

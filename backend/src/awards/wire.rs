@@ -18,7 +18,17 @@ pub const MAX_STATEMENT_CHARS: usize = 1_500;
 
 /// Where an election stands; it only moves forward.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema, TS,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    TS,
     sqlx::Type,
 )]
 #[sqlx(type_name = "election_phase", rename_all = "snake_case")]
@@ -95,6 +105,7 @@ pub struct Election {
 
 /// A phase to move to: the next one.
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"phase": "voting"}))]
 pub struct PhaseChange {
     pub phase: Phase,
 }
@@ -181,6 +192,7 @@ pub struct Nomination {
 
 /// Merges a duplicate nomination into another.
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"into": "0b5cdbb5-6f0e-4a59-9d55-2d1e0c7a51f3"}))]
 pub struct MergeInto {
     pub into: Uuid,
 }

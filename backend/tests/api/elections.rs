@@ -78,17 +78,28 @@ async fn an_election_from_nomination_to_a_verified_board(db: PgPool) {
     );
 
     // Attendees nominate; the organiser merges a duplicate.
-    let nominate = |name: &str| json!({"name": name, "cluster": "Photonics", "statement": "Built bridges."});
-    let first = anna.post(&format!("{path}/nominations"), nominate("Ana Peeters")).await;
+    let nominate =
+        |name: &str| json!({"name": name, "cluster": "Photonics", "statement": "Built bridges."});
+    let first = anna
+        .post(&format!("{path}/nominations"), nominate("Ana Peeters"))
+        .await;
     assert_eq!(first.status, StatusCode::CREATED, "{}", first.text);
-    let duplicate = bert.post(&format!("{path}/nominations"), nominate("Ana Peters")).await;
+    let duplicate = bert
+        .post(&format!("{path}/nominations"), nominate("Ana Peters"))
+        .await;
     let too_long = bert
-        .post(&format!("{path}/nominations"), json!({"name": "X", "statement": "a".repeat(1501)}))
+        .post(
+            &format!("{path}/nominations"),
+            json!({"name": "X", "statement": "a".repeat(1501)}),
+        )
         .await;
     assert_eq!(too_long.status, StatusCode::UNPROCESSABLE_ENTITY);
     let merged = organiser
         .post(
-            &format!("{path}/nominations/{}/merge", duplicate.body["id"].as_str().unwrap()),
+            &format!(
+                "{path}/nominations/{}/merge",
+                duplicate.body["id"].as_str().unwrap()
+            ),
             json!({"into": first.body["id"]}),
         )
         .await;
@@ -100,27 +111,41 @@ async fn an_election_from_nomination_to_a_verified_board(db: PgPool) {
     assert_eq!(seen_by_bert.body[0]["nominated_by"], Value::Null);
 
     // Only organisers end the nominations; nobody skips a phase.
-    let early = anna.post(&format!("{path}/phase"), json!({"phase": "shortlist"})).await;
+    let early = anna
+        .post(&format!("{path}/phase"), json!({"phase": "shortlist"}))
+        .await;
     assert_eq!(early.status, StatusCode::FORBIDDEN);
-    let skip = organiser.post(&format!("{path}/phase"), json!({"phase": "voting"})).await;
+    let skip = organiser
+        .post(&format!("{path}/phase"), json!({"phase": "voting"}))
+        .await;
     assert_eq!(skip.status, StatusCode::CONFLICT);
-    organiser.post(&format!("{path}/phase"), json!({"phase": "shortlist"})).await;
+    organiser
+        .post(&format!("{path}/phase"), json!({"phase": "shortlist"}))
+        .await;
     let mut candidates = Vec::new();
     for name in ["Ana Peeters", "Luc Moreau"] {
         let added = organiser
-            .post(&format!("{path}/candidates"), json!({"name": name, "photo_url": "https://x.eu/a.jpg"}))
+            .post(
+                &format!("{path}/candidates"),
+                json!({"name": name, "photo_url": "https://x.eu/a.jpg"}),
+            )
             .await;
         assert_eq!(added.status, StatusCode::CREATED, "{}", added.text);
         candidates.push(added.body["id"].as_str().unwrap().to_owned());
     }
-    let opened = organiser.post(&format!("{path}/phase"), json!({"phase": "voting"})).await;
+    let opened = organiser
+        .post(&format!("{path}/phase"), json!({"phase": "voting"}))
+        .await;
     assert_eq!(opened.status, StatusCode::OK, "{}", opened.text);
     assert_eq!(opened.body["roll_size"], 3);
 
     // Someone who joins after the opening is not on the frozen roll.
     let mut late = attendee(&state, "late@cluster.eu", "Late").await;
     let refused = late
-        .post(&format!("{path}/ballot"), json!({"ranking": [candidates[0]], "receipt_hash": receipt("late")}))
+        .post(
+            &format!("{path}/ballot"),
+            json!({"ranking": [candidates[0]], "receipt_hash": receipt("late")}),
+        )
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text);
 
@@ -131,33 +156,52 @@ async fn an_election_from_nomination_to_a_verified_board(db: PgPool) {
         assert_eq!(cast.status, StatusCode::OK, "{}", cast.text);
     }
     let again = anna
-        .post(&format!("{path}/ballot"), json!({"ranking": [candidates[1]], "receipt_hash": receipt("anna2")}))
+        .post(
+            &format!("{path}/ballot"),
+            json!({"ranking": [candidates[1]], "receipt_hash": receipt("anna2")}),
+        )
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     assert_eq!(again.body["error"]["fields"][0]["field"], "ballot");
     let two_choices = bert
-        .post(&format!("{path}/ballot"), json!({"ranking": candidates, "receipt_hash": receipt("bert")}))
+        .post(
+            &format!("{path}/ballot"),
+            json!({"ranking": candidates, "receipt_hash": receipt("bert")}),
+        )
         .await;
     assert_eq!(two_choices.status, StatusCode::UNPROCESSABLE_ENTITY);
-    bert.post(&format!("{path}/ballot"), json!({"ranking": [candidates[0]], "receipt_hash": receipt("bert")}))
-        .await;
-    cleo.post(&format!("{path}/ballot"), json!({"ranking": [candidates[1]], "receipt_hash": receipt("cleo")}))
-        .await;
+    bert.post(
+        &format!("{path}/ballot"),
+        json!({"ranking": [candidates[0]], "receipt_hash": receipt("bert")}),
+    )
+    .await;
+    cleo.post(
+        &format!("{path}/ballot"),
+        json!({"ranking": [candidates[1]], "receipt_hash": receipt("cleo")}),
+    )
+    .await;
     let during = anna.get(&path).await;
     assert_eq!(during.body["turnout"], 3);
     assert_eq!(during.body["voted"], true);
     assert_eq!(during.body["result"], Value::Null);
 
     // Closed: the result is hidden from everyone, organisers included, and the board too.
-    let closed = organiser.post(&format!("{path}/phase"), json!({"phase": "closed"})).await;
+    let closed = organiser
+        .post(&format!("{path}/phase"), json!({"phase": "closed"}))
+        .await;
     assert_eq!(closed.status, StatusCode::OK, "{}", closed.text);
     assert_eq!(closed.body["result"], Value::Null);
     let mut anonymous = Client::new(&state);
-    assert_eq!(anonymous.get(&format!("{path}/board")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        anonymous.get(&format!("{path}/board")).await.status,
+        StatusCode::NOT_FOUND
+    );
     let late_ballot = bert.post(&format!("{path}/ballot"), ballot.clone()).await;
     assert_eq!(late_ballot.status, StatusCode::CONFLICT);
 
-    let revealed = organiser.post(&format!("{path}/phase"), json!({"phase": "revealed"})).await;
+    let revealed = organiser
+        .post(&format!("{path}/phase"), json!({"phase": "revealed"}))
+        .await;
     assert_eq!(revealed.body["result"]["winner"], json!(candidates[0]));
     assert_eq!(revealed.body["result"]["ballots"], 3);
 
@@ -185,7 +229,10 @@ async fn an_election_from_nomination_to_a_verified_board(db: PgPool) {
         .unwrap();
     anna_ballot.ranking = vec![candidates[1].parse().unwrap()];
     let problems = viaduc::awards::verify(&tampered);
-    assert!(problems.iter().any(|p| p.contains("recount")), "{problems:?}");
+    assert!(
+        problems.iter().any(|p| p.contains("recount")),
+        "{problems:?}"
+    );
     assert!(problems.iter().any(|p| p.contains("close")), "{problems:?}");
 
     // A rewritten audit entry breaks the chain.
@@ -195,7 +242,9 @@ async fn an_election_from_nomination_to_a_verified_board(db: PgPool) {
     assert!(problems.iter().any(|p| p.contains("hash")), "{problems:?}");
 
     // The database refuses to rewrite the log.
-    let update = sqlx::query("update election_audit set body = 'x'").execute(&db).await;
+    let update = sqlx::query("update election_audit set body = 'x'")
+        .execute(&db)
+        .await;
     assert!(update.is_err());
     let delete = sqlx::query("delete from election_audit").execute(&db).await;
     assert!(delete.is_err());
@@ -223,21 +272,32 @@ async fn concurrent_double_votes_count_once(db: PgPool) {
     let mut organiser = conference_with_organiser(&state).await;
     let voter = attendee(&state, "anna@cluster.eu", "Anna").await;
     let (path, candidates) = shortlisted(&mut organiser, "ranked").await;
-    organiser.post(&format!("{path}/phase"), json!({"phase": "voting"})).await;
+    organiser
+        .post(&format!("{path}/phase"), json!({"phase": "voting"}))
+        .await;
     let attempts = (0..8).map(|attempt| {
         let mut client = voter.clone();
         let path = path.clone();
         let ranking = json!([candidates[attempt % 3], candidates[(attempt + 1) % 3]]);
         async move {
             client
-                .post(&format!("{path}/ballot"), json!({"ranking": ranking, "receipt_hash": receipt(&attempt.to_string())}))
+                .post(
+                    &format!("{path}/ballot"),
+                    json!({"ranking": ranking, "receipt_hash": receipt(&attempt.to_string())}),
+                )
                 .await
                 .status
         }
     });
     let statuses = futures_util::future::join_all(attempts).await;
-    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::OK).count(), 1, "{statuses:?}");
-    assert!(statuses.iter().all(|s| *s == StatusCode::OK || *s == StatusCode::CONFLICT));
+    assert_eq!(
+        statuses.iter().filter(|s| **s == StatusCode::OK).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(statuses
+        .iter()
+        .all(|s| *s == StatusCode::OK || *s == StatusCode::CONFLICT));
     let ballots: i64 = sqlx::query_scalar("select count(*) from election_ballots")
         .fetch_one(&db)
         .await
@@ -254,31 +314,70 @@ async fn only_organisers_set_up_and_moderators_run(db: PgPool) {
     let mut anna = attendee(&state, "anna@cluster.eu", "Anna").await;
     let mut mod_client = Client::new(&state);
     let mod_id = mod_client.signup("mo@cluster.eu", "Mo").await;
-    mod_client.post("/api/conferences/ecc/join", json!({})).await;
+    mod_client
+        .post("/api/conferences/ecc/join", json!({}))
+        .await;
     organiser
-        .put(&format!("/api/conferences/ecc/members/{mod_id}"), json!({"role": "moderator"}))
+        .put(
+            &format!("/api/conferences/ecc/members/{mod_id}"),
+            json!({"role": "moderator"}),
+        )
         .await;
     let (path, candidates) = shortlisted(&mut organiser, "plurality").await;
     let body = json!({"title": {"en": "Mine"}});
-    assert_eq!(anna.post("/api/conferences/ecc/elections", body.clone()).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(mod_client.post("/api/conferences/ecc/elections", body).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        anna.post("/api/conferences/ecc/elections", body.clone())
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        mod_client
+            .post("/api/conferences/ecc/elections", body)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
     let add = json!({"name": "Someone"});
-    assert_eq!(mod_client.post(&format!("{path}/candidates"), add).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(anna.post(&format!("{path}/phase"), json!({"phase": "voting"})).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(anna.get(&format!("{path}/roll")).await.status, StatusCode::FORBIDDEN);
-    let opened = mod_client.post(&format!("{path}/phase"), json!({"phase": "voting"})).await;
+    assert_eq!(
+        mod_client
+            .post(&format!("{path}/candidates"), add)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        anna.post(&format!("{path}/phase"), json!({"phase": "voting"}))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        anna.get(&format!("{path}/roll")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let opened = mod_client
+        .post(&format!("{path}/phase"), json!({"phase": "voting"}))
+        .await;
     assert_eq!(opened.status, StatusCode::OK, "{}", opened.text);
     // Moderators are not on the roll: attendees and speakers are.
     assert_eq!(opened.body["on_roll"], false);
     let roll = organiser.get(&format!("{path}/roll")).await;
     assert_eq!(roll.body["size"], 1);
     let cast = anna
-        .post(&format!("{path}/ballot"), json!({"ranking": [candidates[2]], "receipt_hash": receipt("a")}))
+        .post(
+            &format!("{path}/ballot"),
+            json!({"ranking": [candidates[2]], "receipt_hash": receipt("a")}),
+        )
         .await;
     assert_eq!(cast.status, StatusCode::OK);
-    let closed = mod_client.post(&format!("{path}/phase"), json!({"phase": "closed"})).await;
+    let closed = mod_client
+        .post(&format!("{path}/phase"), json!({"phase": "closed"}))
+        .await;
     assert_eq!(closed.status, StatusCode::OK);
     // The shortlist is fixed by then.
-    let late = organiser.post(&format!("{path}/candidates"), json!({"name": "Late"})).await;
+    let late = organiser
+        .post(&format!("{path}/candidates"), json!({"name": "Late"}))
+        .await;
     assert_eq!(late.status, StatusCode::CONFLICT);
 }

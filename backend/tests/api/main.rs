@@ -4,8 +4,8 @@
 
 mod agenda;
 mod auth;
-mod elections;
 mod cancellation;
+mod elections;
 mod frontend;
 mod helpers;
 mod notices;

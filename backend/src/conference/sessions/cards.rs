@@ -9,10 +9,10 @@ use sqlx::PgPool;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::text::web_address;
 use crate::conference::{ConferenceAccess, ConferenceRole, ConferenceSlug};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::http::{AfterRoleCheck, AppJson, AppPath};
+use crate::text::web_address;
 use crate::text::{text_schema, LocalizedText};
 
 /// Longest bio, per language, in characters.

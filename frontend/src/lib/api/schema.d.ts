@@ -138,7 +138,7 @@ export interface paths {
             cookie?: never;
         };
         /** The conference's elections. */
-        get: operations["list"];
+        get: operations["list_elections"];
         put?: never;
         /** Creates an election, in nominations. Organisers only. */
         post: operations["create"];
@@ -248,7 +248,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["list"];
+        get: operations["list_nominations"];
         put?: never;
         /** Nominates a cluster manager. Members, while nominations are open. */
         post: operations["nominate"];
@@ -1109,7 +1109,12 @@ export interface components {
             conference_slug: string;
             role: components["schemas"]["ConferenceRole"];
         };
-        /** @description Merges a duplicate nomination into another. */
+        /**
+         * @description Merges a duplicate nomination into another.
+         * @example {
+         *       "into": "0b5cdbb5-6f0e-4a59-9d55-2d1e0c7a51f3"
+         *     }
+         */
         MergeInto: {
             /** Format: uuid */
             into: string;
@@ -1188,7 +1193,12 @@ export interface components {
          * @enum {string}
          */
         Phase: "nominations" | "shortlist" | "voting" | "closed" | "revealed";
-        /** @description A phase to move to: the next one. */
+        /**
+         * @description A phase to move to: the next one.
+         * @example {
+         *       "phase": "voting"
+         *     }
+         */
         PhaseChange: {
             phase: components["schemas"]["Phase"];
         };
@@ -1908,7 +1918,7 @@ export interface operations {
             };
         };
     };
-    list: {
+    list_elections: {
         parameters: {
             query?: never;
             header?: never;
@@ -2592,7 +2602,7 @@ export interface operations {
             };
         };
     };
-    list: {
+    list_nominations: {
         parameters: {
             query?: never;
             header?: never;
