@@ -41,7 +41,8 @@ pub fn ballots_digest(ballots: &[BoardBallot]) -> String {
     params(ConferenceSlug, ("id" = Uuid, Path, description = "The election's id")),
     security(()),
     responses((status = 200, description = "Every ballot by receipt hash, the result and the audit chain", body = Board),
-              (status = 404, description = "No such election, or its result is not revealed yet", body = ErrorBody)))]
+              (status = 404, description = "No such election", body = ErrorBody),
+              (status = 409, description = "The result is not revealed yet: the board is published with it", body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
 pub async fn board(
     State(db): State<PgPool>,
@@ -58,8 +59,13 @@ pub async fn board(
     let row = rows_of(&mut tx, conference_id)
         .await?
         .into_iter()
-        .find(|row| row.id == id && row.phase == Phase::Revealed)
+        .find(|row| row.id == id)
         .ok_or(AppError::NotFound("election"))?;
+    if row.phase != Phase::Revealed {
+        return Err(AppError::Conflict(
+            "the board is published with the result, at the reveal".into(),
+        ));
+    }
     let result = row.result.clone().ok_or(AppError::NotFound("election"))?;
     let (roll_size, _) = turnout(&mut tx, &row).await?;
     let ballots = sqlx::query_as!(

@@ -194,7 +194,7 @@ async fn an_election_from_nomination_to_a_verified_board(db: PgPool) {
     let mut anonymous = Client::new(&state);
     assert_eq!(
         anonymous.get(&format!("{path}/board")).await.status,
-        StatusCode::NOT_FOUND
+        StatusCode::CONFLICT
     );
     let late_ballot = bert.post(&format!("{path}/ballot"), ballot.clone()).await;
     assert_eq!(late_ballot.status, StatusCode::CONFLICT);

@@ -2335,8 +2335,17 @@ export interface operations {
                     "application/json": components["schemas"]["Board"];
                 };
             };
-            /** @description No such election, or its result is not revealed yet */
+            /** @description No such election */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The result is not revealed yet: the board is published with it */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
