@@ -26,8 +26,12 @@ fn is_receipt_hash(hash: &str) -> bool {
 }
 
 /// Checks `ranking` against the shortlist: exactly one candidate for plurality; for ranked
-/// choice one or more, each once.
-fn check_ranking(method: Method, ranking: &[Uuid], candidates: &[Uuid]) -> AppResult<()> {
+/// choice one or more, each once. The board's verification applies it to every ballot.
+pub(super) fn check_ranking(
+    method: Method,
+    ranking: &[Uuid],
+    candidates: &[Uuid],
+) -> AppResult<()> {
     if ranking.is_empty() {
         return Err(AppError::field("ranking", Problem::Required));
     }

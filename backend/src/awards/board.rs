@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use super::ballots::check_ranking;
 use super::chain;
 use super::count::{count, hex};
 use super::wire::{Board, BoardBallot, BoardElection, Phase};
@@ -97,7 +98,6 @@ pub fn verify(board: &Board) -> Vec<String> {
     if board.format != FORMAT {
         problems.push(format!("the format is {:?}, not {FORMAT:?}", board.format));
     }
-    let election = board.election.id;
     let sorted = board
         .ballots
         .windows(2)
@@ -106,8 +106,21 @@ pub fn verify(board: &Board) -> Vec<String> {
         problems.push("the ballots are not sorted by receipt hash, or one is listed twice".into());
     }
     let candidates: Vec<Uuid> = board.election.candidates.iter().map(|c| c.id).collect();
+    let unfit = board
+        .ballots
+        .iter()
+        .filter(|ballot| {
+            check_ranking(board.election.method, &ballot.ranking, &candidates).is_err()
+        })
+        .count();
+    if unfit > 0 {
+        problems.push(format!(
+            "{unfit} ballots name someone who is not a candidate, someone twice, or do not fit the method"
+        ));
+    }
+    let digest = ballots_digest(&board.ballots);
     let rankings: Vec<Vec<Uuid>> = board.ballots.iter().map(|b| b.ranking.clone()).collect();
-    let recount = count(election, board.election.method, &candidates, &rankings);
+    let recount = count(&digest, board.election.method, &candidates, &rankings);
     if recount != board.result {
         problems.push(format!(
             "the recount ({}) differs from the announced result ({})",
@@ -115,7 +128,7 @@ pub fn verify(board: &Board) -> Vec<String> {
             summary(&board.result)
         ));
     }
-    problems.extend(chain::check(election, &board.audit));
+    problems.extend(chain::check(board.election.id, &board.audit));
     let bodies: Vec<Value> = board
         .audit
         .iter()
@@ -125,7 +138,7 @@ pub fn verify(board: &Board) -> Vec<String> {
     match find("election.closed") {
         Some(closed) => {
             let detail = &closed["detail"];
-            if detail["ballots_digest"] != ballots_digest(&board.ballots).as_str() {
+            if detail["ballots_digest"] != digest.as_str() {
                 problems
                     .push("the ballots differ from those the chain recorded at the close".into());
             }
@@ -134,6 +147,13 @@ pub fn verify(board: &Board) -> Vec<String> {
                     "the chain recorded {} ballots at the close; the board lists {}",
                     detail["ballots"],
                     board.ballots.len()
+                ));
+            }
+            // One participation per ballot: none was slipped in without a voter.
+            if detail["voters"] != detail["ballots"] {
+                problems.push(format!(
+                    "the chain recorded {} voters and {} ballots at the close",
+                    detail["voters"], detail["ballots"]
                 ));
             }
         }

@@ -8,7 +8,6 @@ use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use super::elections::actor_name;
 use super::wire::MAX_STATEMENT_CHARS;
 use super::wire::{Candidate, CandidateInput, Phase, MAX_COUNTRY_CHARS, MAX_NAME_CHARS};
 use super::{announce, chain, row, ElectionRow, Lock};
@@ -100,8 +99,7 @@ async fn finish(
     action: &str,
     detail: serde_json::Value,
 ) -> AppResult<()> {
-    let actor = actor_name(etx.conn(), access.user.id).await?;
-    chain::append(etx.conn(), election, Some(&actor), action, detail).await?;
+    chain::append(etx.conn(), election, Some(access.user.id), action, detail).await?;
     announce(&mut etx, access.conference_id, election).await?;
     etx.commit(&realtime.hub).await
 }

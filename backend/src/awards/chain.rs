@@ -23,15 +23,25 @@ pub fn link(prev_hash: &str, body: &str) -> String {
     hex(&hasher.finalize())
 }
 
-/// Appends `action` with `detail`, done by `actor` (a display name; none for the schedule).
-/// The caller holds the election's row lock, so entries never race for a seq.
+/// Appends `action` with `detail`, done by user `actor` (none for the schedule), whom the
+/// entry names by account and display name. The caller holds the election's row lock, so
+/// entries never race for a seq.
 pub async fn append(
     db: &mut PgConnection,
     election: Uuid,
-    actor: Option<&str>,
+    actor: Option<Uuid>,
     action: &str,
     detail: Value,
 ) -> AppResult<()> {
+    let actor = match actor {
+        Some(id) => {
+            let name = sqlx::query_scalar!("select display_name from users where id = $1", id)
+                .fetch_one(&mut *db)
+                .await?;
+            json!({"id": id, "name": name})
+        }
+        None => Value::Null,
+    };
     let last = sqlx::query!(
         "select seq, hash from election_audit where election_id = $1 order by seq desc limit 1",
         election
@@ -60,6 +70,17 @@ pub async fn append(
     .execute(db)
     .await?;
     Ok(())
+}
+
+/// The hash of `election`'s last entry (every election has one: its creation).
+pub async fn head(db: &mut PgConnection, election: Uuid) -> AppResult<String> {
+    Ok(sqlx::query_scalar!(
+        "select hash from election_audit where election_id = $1 order by seq desc limit 1",
+        election
+    )
+    .fetch_optional(db)
+    .await?
+    .unwrap_or_else(|| GENESIS.to_owned()))
 }
 
 /// The whole chain of `election`, in order.

@@ -2,9 +2,11 @@
 //! reproducible tie-break rule. Pure functions: the server counts at close with them, and
 //! `viaduc election verify` recounts a published board with the same ones.
 //!
-//! The lot: each candidate's lot is the SHA-256 (hex) of `"<election id>:<candidate id>"`.
-//! A tie for the win goes to the lowest lot; a tie for elimination eliminates the highest.
-//! Anyone can recompute it from the board, and nobody can steer it without choosing ids.
+//! The lot: each candidate's lot is the SHA-256 (hex) of `"<ballots digest>:<candidate id>"`,
+//! the digest being the board's (`board::ballots_digest`, fixed by the close). A tie for
+//! the win goes to the lowest lot; a tie for elimination eliminates the highest. Anyone can
+//! recompute it from the board; nobody knows it before the last ballot is in, so an
+//! organiser cannot steer it by re-adding a candidate under a new id.
 
 use std::collections::BTreeMap;
 
@@ -13,9 +15,10 @@ use uuid::Uuid;
 
 use super::wire::{CandidateVotes, ElectionResult, Method, Round};
 
-/// The lot of `candidate` in `election` (see the module's documentation).
-pub fn lot(election: Uuid, candidate: Uuid) -> String {
-    hex(&Sha256::digest(format!("{election}:{candidate}")))
+/// The lot of `candidate` in a count whose ballots have digest `seed` (see the module's
+/// documentation).
+pub fn lot(seed: &str, candidate: Uuid) -> String {
+    hex(&Sha256::digest(format!("{seed}:{candidate}")))
 }
 
 pub fn hex(bytes: &[u8]) -> String {
@@ -26,17 +29,18 @@ pub fn hex(bytes: &[u8]) -> String {
     })
 }
 
-/// Counts `ballots` (each a ranking of candidate ids, best first) for `candidates`.
-/// Ids on a ballot that are not candidates are skipped (the server never stores them).
+/// Counts `ballots` (each a ranking of candidate ids, best first) for `candidates`, ties
+/// broken by the lot drawn from `seed`, the ballots' digest. Ids on a ballot that are not
+/// candidates are skipped (the server never stores them).
 pub fn count(
-    election: Uuid,
+    seed: &str,
     method: Method,
     candidates: &[Uuid],
     ballots: &[Vec<Uuid>],
 ) -> ElectionResult {
     let lots: BTreeMap<Uuid, String> = candidates
         .iter()
-        .map(|&candidate| (candidate, lot(election, candidate)))
+        .map(|&candidate| (candidate, lot(seed, candidate)))
         .collect();
     let mut continuing: Vec<Uuid> = candidates.to_vec();
     let mut rounds = Vec::new();
@@ -134,13 +138,13 @@ mod tests {
             .collect()
     }
 
-    const ELECTION: Uuid = Uuid::from_u128(0xe1);
+    const SEED: &str = "5eed";
 
     #[test]
     fn plurality_counts_first_choices() {
         let c = ids(3);
         let ballots = vec![vec![c[0]], vec![c[1]], vec![c[1]], vec![c[2]], vec![c[1]]];
-        let result = count(ELECTION, Method::Plurality, &c, &ballots);
+        let result = count(SEED, Method::Plurality, &c, &ballots);
         assert_eq!(result.winner, Some(c[1]));
         assert_eq!(result.ballots, 5);
         assert!(!result.tie_broken_by_lot);
@@ -151,8 +155,8 @@ mod tests {
     fn a_tie_for_the_win_goes_to_the_lowest_lot() {
         let c = ids(2);
         let ballots = vec![vec![c[0]], vec![c[1]]];
-        let result = count(ELECTION, Method::Plurality, &c, &ballots);
-        let expected = if lot(ELECTION, c[0]) < lot(ELECTION, c[1]) {
+        let result = count(SEED, Method::Plurality, &c, &ballots);
+        let expected = if lot(SEED, c[0]) < lot(SEED, c[1]) {
             c[0]
         } else {
             c[1]
@@ -161,14 +165,14 @@ mod tests {
         assert!(result.tie_broken_by_lot);
         // The same inputs always give the same winner, whatever the candidates' order.
         let reversed = vec![c[1], c[0]];
-        let again = count(ELECTION, Method::Plurality, &reversed, &ballots);
+        let again = count(SEED, Method::Plurality, &reversed, &ballots);
         assert_eq!(again.winner, Some(expected));
     }
 
     #[test]
     fn no_ballots_no_winner() {
         let c = ids(2);
-        let result = count(ELECTION, Method::Ranked, &c, &[]);
+        let result = count(SEED, Method::Ranked, &c, &[]);
         assert_eq!(result.winner, None);
         assert_eq!(result.rounds.len(), 1);
     }
@@ -182,7 +186,7 @@ mod tests {
         let mut ballots = vec![vec![a, b]; 4];
         ballots.extend(vec![vec![b, a]; 3]);
         ballots.extend(vec![vec![cc, b]; 2]);
-        let result = count(ELECTION, Method::Ranked, &c, &ballots);
+        let result = count(SEED, Method::Ranked, &c, &ballots);
         assert_eq!(result.rounds.len(), 2);
         assert_eq!(votes(&result, 0), vec![(a, 4), (b, 3), (cc, 2)]);
         assert_eq!(result.rounds[0].eliminated, Some(cc));
@@ -202,12 +206,8 @@ mod tests {
         let mut ballots = vec![vec![a]; 3];
         ballots.extend(vec![vec![b]; 2]);
         ballots.extend(vec![vec![cc]; 2]);
-        let result = count(ELECTION, Method::Ranked, &c, &ballots);
-        let first_out = if lot(ELECTION, b) > lot(ELECTION, cc) {
-            b
-        } else {
-            cc
-        };
+        let result = count(SEED, Method::Ranked, &c, &ballots);
+        let first_out = if lot(SEED, b) > lot(SEED, cc) { b } else { cc };
         assert_eq!(result.rounds[0].eliminated, Some(first_out));
         assert!(result.tie_broken_by_lot);
         assert_eq!(result.rounds[1].exhausted, 2);
@@ -221,18 +221,35 @@ mod tests {
     fn a_first_round_majority_wins_at_once() {
         let c = ids(3);
         let ballots = vec![vec![c[2], c[0]], vec![c[2]], vec![c[0]]];
-        let result = count(ELECTION, Method::Ranked, &c, &ballots);
+        let result = count(SEED, Method::Ranked, &c, &ballots);
         assert_eq!(result.rounds.len(), 1);
         assert_eq!(result.winner, Some(c[2]));
     }
 
     #[test]
-    fn the_lot_is_the_hash_of_election_and_candidate() {
-        let lot = lot(Uuid::nil(), Uuid::nil());
-        let expected = hex(&Sha256::digest(
-            "00000000-0000-0000-0000-000000000000:00000000-0000-0000-0000-000000000000",
-        ));
+    fn the_lot_is_the_hash_of_the_ballots_digest_and_the_candidate() {
+        let lot = lot("5eed", Uuid::nil());
+        let expected = hex(&Sha256::digest("5eed:00000000-0000-0000-0000-000000000000"));
         assert_eq!(lot, expected);
         assert_eq!(lot.len(), 64);
+    }
+
+    /// Other ballots, another draw: the same tie can fall either way, so nobody can know
+    /// the lot before the close.
+    #[test]
+    fn the_lot_changes_with_the_ballots() {
+        let c = ids(2);
+        let winners: std::collections::BTreeSet<_> = (0..32)
+            .filter_map(|n| {
+                count(
+                    &format!("{n}"),
+                    Method::Plurality,
+                    &c,
+                    &[vec![c[0]], vec![c[1]]],
+                )
+                .winner
+            })
+            .collect();
+        assert_eq!(winners.len(), 2);
     }
 }

@@ -20,15 +20,6 @@ use crate::text::normalise_title_and_description;
 /// Elections one conference may hold.
 const MAX_ELECTIONS: i64 = 20;
 
-/// The display name of `user_id`, as the audit chain names who acted.
-pub async fn actor_name(db: &mut PgConnection, user_id: Uuid) -> AppResult<String> {
-    Ok(
-        sqlx::query_scalar!("select display_name from users where id = $1", user_id)
-            .fetch_one(db)
-            .await?,
-    )
-}
-
 /// The election as `user_id` sees it: the result only once revealed.
 pub async fn view(db: &mut PgConnection, row: &ElectionRow, user_id: Uuid) -> AppResult<Election> {
     let (roll_size, turnout) = turnout(db, row).await?;
@@ -54,6 +45,7 @@ pub async fn view(db: &mut PgConnection, row: &ElectionRow, user_id: Uuid) -> Ap
         on_roll: mine.on_roll,
         voted: mine.voted,
         result: row.result.clone().filter(|_| row.phase == Phase::Revealed),
+        audit_head: chain::head(db, row.id).await?,
     })
 }
 
@@ -161,10 +153,16 @@ pub async fn create(
     )
     .execute(etx.conn())
     .await?;
-    let actor = actor_name(etx.conn(), access.user.id).await?;
     let detail = json!({"title": input.title, "method": input.method,
         "opens_at": input.opens_at, "closes_at": input.closes_at});
-    chain::append(etx.conn(), id, Some(&actor), "election.created", detail).await?;
+    chain::append(
+        etx.conn(),
+        id,
+        Some(access.user.id),
+        "election.created",
+        detail,
+    )
+    .await?;
     announce(&mut etx, access.conference_id, id).await?;
     let row = row(etx.conn(), access.conference_id, id, Lock::None).await?;
     let election = view(etx.conn(), &row, access.user.id).await?;
@@ -221,10 +219,16 @@ pub async fn update(
     )
     .execute(etx.conn())
     .await?;
-    let actor = actor_name(etx.conn(), access.user.id).await?;
     let detail = json!({"title": input.title, "method": input.method,
         "opens_at": input.opens_at, "closes_at": input.closes_at});
-    chain::append(etx.conn(), id, Some(&actor), "election.updated", detail).await?;
+    chain::append(
+        etx.conn(),
+        id,
+        Some(access.user.id),
+        "election.updated",
+        detail,
+    )
+    .await?;
     announce(&mut etx, access.conference_id, id).await?;
     let row = row(etx.conn(), access.conference_id, id, Lock::None).await?;
     let election = view(etx.conn(), &row, access.user.id).await?;

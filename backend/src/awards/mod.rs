@@ -191,7 +191,9 @@ impl RawRow {
     }
 }
 
-/// The roll's size and the turnout, once voting has opened.
+/// The roll's size and the turnout, once voting has opened. While voting, the turnout is
+/// the one last published (at most once a second), not the live count: polling cannot
+/// time one voter's ballot.
 async fn turnout(
     db: &mut PgConnection,
     row: &ElectionRow,
@@ -201,7 +203,10 @@ async fn turnout(
     }
     let counts = sqlx::query!(
         r#"select (select count(*) from election_roll where election_id = $1) as "roll!",
-                  (select count(*) from election_participation where election_id = $1) as "voted!""#,
+                  case when e.phase = 'voting' then e.turnout_published::bigint
+                       else (select count(*) from election_participation where election_id = $1)
+                  end as "voted!"
+           from elections e where e.id = $1"#,
         row.id
     )
     .fetch_one(db)
@@ -232,6 +237,7 @@ async fn live(db: &mut PgConnection, row: &ElectionRow) -> AppResult<ElectionLiv
         turnout,
         result: row.result.clone().filter(|_| row.phase == Phase::Revealed),
         candidates: candidate_names(db, row.id).await?,
+        audit_head: chain::head(db, row.id).await?,
     })
 }
 

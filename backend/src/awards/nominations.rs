@@ -9,7 +9,6 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::candidates::optional_text;
-use super::elections::actor_name;
 use super::wire::{MergeInto, Nomination, NominationInput, Phase};
 use super::wire::{MAX_COUNTRY_CHARS, MAX_NAME_CHARS, MAX_STATEMENT_CHARS};
 use super::{chain, row, Lock};
@@ -205,9 +204,15 @@ pub async fn merge(
     )
     .execute(&mut *tx)
     .await?;
-    let actor = actor_name(&mut tx, access.user.id).await?;
     let detail = json!({"nomination": duplicate, "into": into});
-    chain::append(&mut tx, election, Some(&actor), "nomination.merged", detail).await?;
+    chain::append(
+        &mut tx,
+        election,
+        Some(access.user.id),
+        "nomination.merged",
+        detail,
+    )
+    .await?;
     let kept = one(&mut tx, &access, election, into).await?;
     tx.commit().await?;
     Ok(Json(kept))

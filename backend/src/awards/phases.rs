@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use super::board::ballots_digest;
 use super::count::{count, hex};
-use super::elections::{actor_name, view};
+use super::elections::view;
 use super::wire::{BoardBallot, Election, ElectionEvent, Phase, PhaseChange, Turnout};
 use super::{announce, chain, conference_room, row, ElectionRow, Lock};
 use crate::conference::{ConferenceAccess, ConferenceRole, ConferenceSlug};
@@ -68,8 +68,7 @@ pub async fn change_phase(
         )));
     };
     access.require(who)?;
-    let actor = actor_name(etx.conn(), access.user.id).await?;
-    move_to(&mut etx, &row, to, Some(&actor)).await?;
+    move_to(&mut etx, &row, to, Some(access.user.id)).await?;
     let row = super::row(etx.conn(), access.conference_id, id, Lock::None).await?;
     let election = view(etx.conn(), &row, access.user.id).await?;
     etx.commit(&realtime.hub).await?;
@@ -84,7 +83,7 @@ async fn move_to(
     etx: &mut EventTx,
     row: &ElectionRow,
     to: Phase,
-    actor: Option<&str>,
+    actor: Option<Uuid>,
 ) -> AppResult<()> {
     let detail = match to {
         Phase::Nominations => json!({}),
@@ -203,7 +202,8 @@ async fn close(db: &mut PgConnection, row: &ElectionRow) -> AppResult<serde_json
         .iter()
         .map(|ballot| ballot.ranking.clone())
         .collect();
-    let result = count(row.id, row.method, &candidates, &rankings);
+    let digest = ballots_digest(&ballots);
+    let result = count(&digest, row.method, &candidates, &rankings);
     // With the phase: the result exists exactly from the close on (a constraint).
     sqlx::query!(
         "update elections set result = $2, phase = 'closed' where id = $1",
@@ -215,7 +215,7 @@ async fn close(db: &mut PgConnection, row: &ElectionRow) -> AppResult<serde_json
     Ok(json!({
         "ballots": ballots.len(),
         "voters": voters.len(),
-        "ballots_digest": ballots_digest(&ballots),
+        "ballots_digest": digest,
     }))
 }
 

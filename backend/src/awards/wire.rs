@@ -101,6 +101,9 @@ pub struct Election {
     pub voted: bool,
     /// Once revealed.
     pub result: Option<ElectionResult>,
+    /// The hash of the audit chain's last entry: a screen that keeps the one it saw at the
+    /// close can check that the published board's chain still holds it.
+    pub audit_head: String,
 }
 
 /// A phase to move to: the next one.
@@ -295,7 +298,8 @@ pub struct BoardBallot {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct AuditEntry {
     pub seq: i32,
-    /// The entry as JSON text, verbatim: `{"seq", "at", "actor", "action", "detail"}`.
+    /// The entry as JSON text, verbatim: `{"seq", "election", "at", "actor", "action", "detail"}`,
+    /// `actor` being `{"id", "name"}` of who acted (null for the schedule).
     pub body: String,
     pub prev_hash: String,
     pub hash: String,
@@ -318,6 +322,8 @@ pub struct ElectionLive {
     pub turnout: Option<i64>,
     pub result: Option<ElectionResult>,
     pub candidates: Vec<CandidateName>,
+    /// The hash of the audit chain's last entry, as every screen saw it.
+    pub audit_head: String,
 }
 
 /// What the conference room hears of its elections.

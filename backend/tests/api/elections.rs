@@ -180,8 +180,10 @@ async fn an_election_from_nomination_to_a_verified_board(db: PgPool) {
         json!({"ranking": [candidates[1]], "receipt_hash": receipt("cleo")}),
     )
     .await;
+    // While voting, the turnout is the one last published by the clock (which this test
+    // does not run), never the live count.
     let during = anna.get(&path).await;
-    assert_eq!(during.body["turnout"], 3);
+    assert_eq!(during.body["turnout"], 0);
     assert_eq!(during.body["voted"], true);
     assert_eq!(during.body["result"], Value::Null);
 
@@ -191,6 +193,7 @@ async fn an_election_from_nomination_to_a_verified_board(db: PgPool) {
         .await;
     assert_eq!(closed.status, StatusCode::OK, "{}", closed.text);
     assert_eq!(closed.body["result"], Value::Null);
+    assert_eq!(closed.body["turnout"], 3, "the final turnout, exact");
     let mut anonymous = Client::new(&state);
     assert_eq!(
         anonymous.get(&format!("{path}/board")).await.status,
@@ -234,6 +237,27 @@ async fn an_election_from_nomination_to_a_verified_board(db: PgPool) {
         "{problems:?}"
     );
     assert!(problems.iter().any(|p| p.contains("close")), "{problems:?}");
+
+    // A ballot for someone who is not a candidate is flagged, whatever the count says.
+    let mut stuffed: Board = serde_json::from_value(board.body.clone()).unwrap();
+    stuffed.ballots[0].ranking = vec![uuid::Uuid::new_v4()];
+    let problems = viaduc::awards::verify(&stuffed);
+    assert!(
+        problems.iter().any(|p| p.contains("not a candidate")),
+        "{problems:?}"
+    );
+
+    // Every screen got the chain's head with the reveal; the chain names who acted by id.
+    let last = parsed.audit.last().unwrap();
+    assert_eq!(revealed.body["audit_head"], json!(last.hash));
+    let opened = parsed
+        .audit
+        .iter()
+        .map(|entry| serde_json::from_str::<serde_json::Value>(&entry.body).unwrap())
+        .find(|body| body["action"] == "election.opened")
+        .unwrap();
+    assert!(opened["actor"]["id"].is_string(), "{opened}");
+    assert!(opened["actor"]["name"].is_string(), "{opened}");
 
     // A rewritten audit entry breaks the chain.
     let mut rewritten: Board = serde_json::from_value(board.body).unwrap();

@@ -688,7 +688,10 @@ export interface components {
     schemas: {
         /** @description One entry of the hash chain: `hash = sha256(prev_hash || body)`. */
         AuditEntry: {
-            /** @description The entry as JSON text, verbatim: `{"seq", "at", "actor", "action", "detail"}`. */
+            /**
+             * @description The entry as JSON text, verbatim: `{"seq", "election", "at", "actor", "action", "detail"}`,
+             *     `actor` being `{"id", "name"}` of who acted (null for the schedule).
+             */
             body: string;
             hash: string;
             prev_hash: string;
@@ -914,6 +917,11 @@ export interface components {
         };
         /** @description An election as a member sees it. */
         Election: {
+            /**
+             * @description The hash of the audit chain's last entry: a screen that keeps the one it saw at the
+             *     close can check that the published board's chain still holds it.
+             */
+            audit_head: string;
             /** @description The shortlist (empty during nominations). */
             candidates: components["schemas"]["Candidate"][];
             /** Format: date-time */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Board } from '../api';
 import { boardFileName, choiceNames, filterBallots, findBallot, recount } from './board';
-import { count } from './count';
+import { ballotsDigest, count } from './count';
 import { namesOf } from './elections';
 import { newReceipt } from './receipt';
 
@@ -32,7 +32,7 @@ function board(): Board {
       ],
     },
     ballots,
-    result: count(E, 'plurality', [A, B], ballots.map((b) => b.ranking)),
+    result: count(ballotsDigest(ballots), 'plurality', [A, B], ballots.map((b) => b.ranking)),
     audit: [],
   };
 }

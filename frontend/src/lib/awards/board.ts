@@ -3,7 +3,7 @@
  * list's filter, and the recount against the announced result.
  */
 import type { Board } from '../api';
-import { count, sameResult } from './count';
+import { ballotsDigest, count, sameResult } from './count';
 import { namesOf } from './elections';
 import { receiptHash } from './receipt';
 
@@ -34,7 +34,7 @@ export function filterBallots(board: Board, query: string): Ballot[] {
 export function recount(board: Board): { result: ReturnType<typeof count>; matches: boolean } {
   const { election } = board;
   const result = count(
-    election.id,
+    ballotsDigest(board.ballots),
     election.method,
     election.candidates.map((c) => c.id),
     board.ballots.map((b) => b.ranking),

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ElectionResult } from '../api';
-import { count, lot, sameResult } from './count';
+import { ballotsDigest, count, lot, sameResult } from './count';
 
 const id = (n: number): string => `00000000-0000-0000-0000-${n.toString(16).padStart(12, '0')}`;
 const E = id(0xe1);
@@ -125,5 +125,11 @@ describe('comparing results', () => {
     expect(sameResult(ours, { ...ours, winner: B })).toBe(false);
     expect(sameResult(ours, { ...ours, ballots: 5 })).toBe(false);
     expect(sameResult(ours, { ...ours, rounds: [{ ...ours.rounds[0]!, exhausted: 1 }] })).toBe(false);
+  });
+
+  it('digests the ballots as the server does, the lot seed', () => {
+    const ballots = [{ receipt_hash: 'ab', ranking: [A, B] }, { receipt_hash: 'cd', ranking: [C] }];
+    const expected = createHash('sha256').update(`ab ${A},${B}\ncd ${C}\n`).digest('hex');
+    expect(ballotsDigest(ballots)).toBe(expected);
   });
 });

@@ -3,8 +3,9 @@
  * plurality, and ranked choice by instant run-off, with the reproducible lot for ties.
  * The board's "Recount" runs it on every published ballot and compares with the result.
  *
- * The lot: each candidate's lot is the SHA-256 (hex) of `"<election id>:<candidate id>"`
- * (lower-case UUIDs). A tie for the win goes to the lowest lot; a tie for elimination
+ * The lot: each candidate's lot is the SHA-256 (hex) of `"<ballots digest>:<candidate id>"`
+ * (lower case), the digest being the board's (`ballotsDigest`): nobody knows it before the
+ * last ballot is in. A tie for the win goes to the lowest lot; a tie for elimination
  * eliminates the highest.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -14,23 +15,30 @@ import type { ElectionMethod, ElectionResult } from '../api';
 type Round = ElectionResult['rounds'][number];
 type Votes = Round['counts'][number];
 
-/** The lot of `candidate` in `election`. */
-export function lot(election: string, candidate: string): string {
-  return bytesToHex(sha256(utf8ToBytes(`${election.toLowerCase()}:${candidate.toLowerCase()}`)));
+/** The lot of `candidate` in a count whose ballots have digest `seed`. */
+export function lot(seed: string, candidate: string): string {
+  return bytesToHex(sha256(utf8ToBytes(`${seed.toLowerCase()}:${candidate.toLowerCase()}`)));
+}
+
+/** SHA-256 (hex) of the lines `"<receipt hash> <id>,<id>,…\n"` of `ballots`, in order: the server's `ballots_digest`. */
+export function ballotsDigest(ballots: readonly { receipt_hash: string; ranking: readonly string[] }[]): string {
+  const lines = ballots.map((b) => `${b.receipt_hash} ${b.ranking.join(',')}\n`).join('');
+  return bytesToHex(sha256(utf8ToBytes(lines)));
 }
 
 /**
- * Counts `ballots` (each a ranking of candidate ids, best first) for `candidates`, in the
+ * Counts `ballots` (each a ranking of candidate ids, best first) for `candidates`, ties
+ * broken by the lot drawn from `seed` (the ballots' digest), in the
  * order the board lists them (equal votes keep that order). Ids that are not candidates
  * are skipped.
  */
 export function count(
-  election: string,
+  seed: string,
   method: ElectionMethod,
   candidates: readonly string[],
   ballots: readonly (readonly string[])[],
 ): ElectionResult {
-  const lots = new Map(candidates.map((c) => [c, lot(election, c)]));
+  const lots = new Map(candidates.map((c) => [c, lot(seed, c)]));
   const byLot = (a: string, b: string): number => (lots.get(a)! < lots.get(b)! ? -1 : lots.get(a)! > lots.get(b)! ? 1 : 0);
   let continuing = [...candidates];
   const rounds: Round[] = [];

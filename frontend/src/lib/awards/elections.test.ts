@@ -23,6 +23,7 @@ const live = (id: string, over: Partial<ElectionLive> = {}): ElectionLive => ({
   turnout: 0,
   result: null,
   candidates: [],
+  audit_head: '0'.repeat(64),
   ...over,
 });
 

@@ -5,7 +5,11 @@ export type ElectionEvent = { "name": "election.changed", "data": ElectionLive }
 
 export type ElectionsSnapshot = { elections: Array<ElectionLive>, };
 
-export type ElectionLive = { id: string, title: Record<string, string>, phase: Phase, method: Method, roll_size: number | null, turnout: number | null, result: ElectionResult | null, candidates: Array<CandidateName>, };
+export type ElectionLive = { id: string, title: Record<string, string>, phase: Phase, method: Method, roll_size: number | null, turnout: number | null, result: ElectionResult | null, candidates: Array<CandidateName>, 
+/**
+ * The hash of the audit chain's last entry, as every screen saw it.
+ */
+audit_head: string, };
 
 export type Turnout = { id: string, turnout: number, roll_size: number, };
 
