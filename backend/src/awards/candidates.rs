@@ -152,6 +152,20 @@ pub async fn add(
         )));
     }
     check_nomination(etx.conn(), election, input.nomination_id).await?;
+    let candidate = insert(etx.conn(), election, access.user.id, &input).await?;
+    announce(&mut etx, access.conference_id, election).await?;
+    etx.commit(&realtime.hub).await?;
+    Ok((StatusCode::CREATED, Json(candidate)))
+}
+
+/// Inserts candidate `input` on `election`'s shortlist, with the audit entry of its
+/// addition by `actor`.
+pub(super) async fn insert(
+    db: &mut PgConnection,
+    election: Uuid,
+    actor: Uuid,
+    input: &CandidateInput,
+) -> AppResult<Candidate> {
     let id = Uuid::new_v4();
     sqlx::query!(
         "insert into election_candidates
@@ -167,19 +181,18 @@ pub async fn add(
         input.photo_url,
         sqlx::types::Json(&input.statement) as _
     )
-    .execute(etx.conn())
+    .execute(&mut *db)
     .await?;
-    let candidate = read(etx.conn(), election, id).await?;
-    finish(
-        etx,
-        &realtime,
-        &access,
+    let candidate = read(db, election, id).await?;
+    chain::append(
+        db,
         election,
+        Some(actor),
         "candidate.added",
         described(&candidate),
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(candidate)))
+    Ok(candidate)
 }
 
 async fn check_nomination(

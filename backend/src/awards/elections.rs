@@ -101,6 +101,60 @@ fn checked(input: ElectionInput) -> AppResult<ElectionInput> {
     })
 }
 
+/// Inserts election `input` into `conference`, in nominations, with the audit entry of its
+/// creation by `actor`; returns its id.
+pub(super) async fn insert(
+    db: &mut PgConnection,
+    conference: Uuid,
+    actor: Uuid,
+    input: &ElectionInput,
+) -> AppResult<Uuid> {
+    let id = Uuid::new_v4();
+    sqlx::query!(
+        "insert into elections (id, conference_id, title, description, method, opens_at, closes_at)
+         values ($1, $2, $3, $4, $5, $6, $7)",
+        id,
+        conference,
+        sqlx::types::Json(&input.title) as _,
+        sqlx::types::Json(&input.description) as _,
+        input.method as _,
+        input.opens_at,
+        input.closes_at
+    )
+    .execute(&mut *db)
+    .await?;
+    audit(db, id, actor, "election.created", input).await?;
+    Ok(id)
+}
+
+/// The audit entry `action` of election `id`, created or changed by `actor` as `input` says.
+async fn audit(
+    db: &mut PgConnection,
+    id: Uuid,
+    actor: Uuid,
+    action: &str,
+    input: &ElectionInput,
+) -> AppResult<()> {
+    let detail = json!({"title": input.title, "method": input.method,
+        "opens_at": input.opens_at, "closes_at": input.closes_at});
+    chain::append(db, id, Some(actor), action, detail).await
+}
+
+/// Ends a creation or change of election `id`: the live update to every screen, and the
+/// election as the organiser now sees it, in the same transaction.
+async fn announced(
+    mut etx: EventTx,
+    realtime: &Realtime,
+    access: &ConferenceAccess,
+    id: Uuid,
+) -> AppResult<Election> {
+    announce(&mut etx, access.conference_id, id).await?;
+    let row = row(etx.conn(), access.conference_id, id, Lock::None).await?;
+    let election = view(etx.conn(), &row, access.user.id).await?;
+    etx.commit(&realtime.hub).await?;
+    Ok(election)
+}
+
 /// Creates an election, in nominations. Organisers only.
 #[utoipa::path(post, path = "/api/conferences/{slug}/elections", tag = "awards",
     params(ConferenceSlug),
@@ -139,34 +193,8 @@ pub async fn create(
             "a conference holds at most {MAX_ELECTIONS} elections"
         )));
     }
-    let id = Uuid::new_v4();
-    sqlx::query!(
-        "insert into elections (id, conference_id, title, description, method, opens_at, closes_at)
-         values ($1, $2, $3, $4, $5, $6, $7)",
-        id,
-        access.conference_id,
-        sqlx::types::Json(&input.title) as _,
-        sqlx::types::Json(&input.description) as _,
-        input.method as _,
-        input.opens_at,
-        input.closes_at
-    )
-    .execute(etx.conn())
-    .await?;
-    let detail = json!({"title": input.title, "method": input.method,
-        "opens_at": input.opens_at, "closes_at": input.closes_at});
-    chain::append(
-        etx.conn(),
-        id,
-        Some(access.user.id),
-        "election.created",
-        detail,
-    )
-    .await?;
-    announce(&mut etx, access.conference_id, id).await?;
-    let row = row(etx.conn(), access.conference_id, id, Lock::None).await?;
-    let election = view(etx.conn(), &row, access.user.id).await?;
-    etx.commit(&realtime.hub).await?;
+    let id = insert(etx.conn(), access.conference_id, access.user.id, &input).await?;
+    let election = announced(etx, &realtime, &access, id).await?;
     Ok((StatusCode::CREATED, Json(election)))
 }
 
@@ -219,19 +247,7 @@ pub async fn update(
     )
     .execute(etx.conn())
     .await?;
-    let detail = json!({"title": input.title, "method": input.method,
-        "opens_at": input.opens_at, "closes_at": input.closes_at});
-    chain::append(
-        etx.conn(),
-        id,
-        Some(access.user.id),
-        "election.updated",
-        detail,
-    )
-    .await?;
-    announce(&mut etx, access.conference_id, id).await?;
-    let row = row(etx.conn(), access.conference_id, id, Lock::None).await?;
-    let election = view(etx.conn(), &row, access.user.id).await?;
-    etx.commit(&realtime.hub).await?;
+    audit(etx.conn(), id, access.user.id, "election.updated", &input).await?;
+    let election = announced(etx, &realtime, &access, id).await?;
     Ok(Json(election))
 }

@@ -22,6 +22,7 @@ pub mod count;
 mod elections;
 mod nominations;
 mod phases;
+pub mod seed;
 pub mod wire;
 
 use std::sync::Arc;

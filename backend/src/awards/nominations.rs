@@ -134,24 +134,42 @@ pub async fn nominate(
             "one person may make at most {MAX_PER_PERSON} nominations"
         )));
     }
+    let nominee = NominationInput {
+        name,
+        cluster,
+        organisation,
+        country,
+        statement,
+    };
+    let id = insert(&mut tx, election, access.user.id, &nominee).await?;
+    let nomination = one(&mut tx, &access, election, id).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(nomination)))
+}
+
+/// Inserts `nominee` (checked) as nominated by `by` in `election`; returns its id.
+pub(super) async fn insert(
+    db: &mut PgConnection,
+    election: Uuid,
+    by: Uuid,
+    nominee: &NominationInput,
+) -> AppResult<Uuid> {
     let id = Uuid::new_v4();
     sqlx::query!(
         "insert into election_nominations (id, election_id, nominated_by, name, cluster, organisation, country, statement)
          values ($1, $2, $3, $4, $5, $6, $7, $8)",
         id,
         election,
-        access.user.id,
-        name,
-        cluster,
-        organisation,
-        country,
-        statement
+        by,
+        nominee.name,
+        nominee.cluster,
+        nominee.organisation,
+        nominee.country,
+        nominee.statement
     )
-    .execute(&mut *tx)
+    .execute(db)
     .await?;
-    let nomination = one(&mut tx, &access, election, id).await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(nomination)))
+    Ok(id)
 }
 
 /// Merges a duplicate nomination into another: it and its supporters count for the one

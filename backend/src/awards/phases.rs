@@ -92,12 +92,24 @@ async fn move_to(
         Phase::Closed => close(etx.conn(), row).await?,
         Phase::Revealed => json!({"result": row.result}),
     };
+    enter(etx.conn(), row.id, to, actor, detail).await?;
+    announce(etx, row.conference_id, row.id).await
+}
+
+/// Puts election `id` in phase `to`, with its audit entry (`detail`, by `actor`).
+pub(super) async fn enter(
+    db: &mut PgConnection,
+    id: Uuid,
+    to: Phase,
+    actor: Option<Uuid>,
+    detail: serde_json::Value,
+) -> AppResult<()> {
     sqlx::query!(
         "update elections set phase = $2 where id = $1",
-        row.id,
+        id,
         to as Phase
     )
-    .execute(etx.conn())
+    .execute(&mut *db)
     .await?;
     let action = match to {
         Phase::Nominations => "election.nominations",
@@ -106,8 +118,7 @@ async fn move_to(
         Phase::Closed => "election.closed",
         Phase::Revealed => "election.revealed",
     };
-    chain::append(etx.conn(), row.id, actor, action, detail).await?;
-    announce(etx, row.conference_id, row.id).await
+    chain::append(db, id, actor, action, detail).await
 }
 
 /// Freezes the roll: every attendee and speaker of the conference. Returns the chain's

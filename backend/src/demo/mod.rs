@@ -1,6 +1,8 @@
 //! The demo conference: `viaduc demo` (or `serve --demo`) loads a three-day European
-//! cluster conference with about 60 attendees, so the product can be explored at once.
+//! cluster conference with about 60 attendees and its election shortlisted, so the product
+//! can be explored at once.
 
+mod election;
 mod people;
 mod programme;
 
@@ -206,6 +208,7 @@ pub async fn load(db: &PgPool) -> anyhow::Result<DemoLogins> {
             .await?;
         }
     }
+    election::load(&mut tx, conference_id, role_ids[0], &attendee_ids).await?;
     tx.commit().await?;
     tracing::info!(
         attendees = attendee_ids.len() + role_ids.len(),
