@@ -9,11 +9,14 @@
 #      the same with chat at 50/s beside)
 #   7. reactions: 900 attendees react every second for 10 s with chat at 50/s beside (and
 #      the chat alone, as the baseline, in turn)
+#   8. ballot storms: 900 voters cast within 3 s; the same with a fifth of the first
+#      attempts cut off, with the server killed and restarted mid-storm, and with
+#      PostgreSQL restarted (`pg_ctl restart -m immediate`) mid-storm
 # The server under test runs on CPU 0, the load generator on CPU 1 (taskset). PostgreSQL is
 # the one at $BENCH_PG (default 127.0.0.1:5432, user postgres); the database viaduc_bench is
 # recreated. Each scenario runs $BENCH_REPEAT times (default 3). Raw results (one JSON line
 # per run) go to target/bench/results.jsonl. Usage: tests/load/bench.sh [scenario ...]
-# (panel fanout fanout-viaduc idle storm nodes votes reactions; fanout-viaduc is fanout without the floor and
+# (panel fanout fanout-viaduc idle storm nodes votes reactions ballots; fanout-viaduc is fanout without the floor and
 # socket.io). BENCH_VIADUC names another server binary, BENCH_RESULTS another results file.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,7 +27,7 @@ pg=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
 db_url="$pg/viaduc_bench"
 out=target/bench
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(panel fanout idle storm nodes votes reactions)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(panel fanout idle storm nodes votes reactions ballots)
 mkdir -p "$out"
 results=${BENCH_RESULTS:-$out/results.jsonl}
 : >"$results"
@@ -59,12 +62,42 @@ start_node() {
     >"$out/node-$port.log" 2>&1 &
   node=$!
   pids+=("$node")
-  for _ in $(seq 100); do
-    curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && return
+  wait_ready "$port"
+}
+
+wait_ready() {
+  for _ in $(seq 300); do
+    curl -sf "http://127.0.0.1:$1/readyz" >/dev/null && return
     sleep 0.1
   done
-  echo "node on port $port did not start" >&2
+  echo "node on port $1 did not start" >&2
   exit 1
+}
+
+# supervise_node PORT ARGS...: a node on CPU 0 started again whenever it dies (as systemd's
+# Restart=always would), with `viaduc serve ARGS` (`--database-url URL`, or `--data-dir DIR`
+# for the embedded PostgreSQL); the running node's pid is kept in
+# $out/node-PORT.pid. stop_supervised PORT ends both.
+supervise_node() {
+  local port=$1
+  shift
+  rm -f "$out/node-$port.stop"
+  (
+    while [ ! -f "$out/node-$port.stop" ]; do
+      env -u DATABASE_URL RUST_LOG=warn taskset -c 0 $viaduc serve --bind "127.0.0.1:$port" "$@" >>"$out/node-$port.log" 2>&1 &
+      echo $! >"$out/node-$port.pid"
+      wait $! || true
+    done
+  ) &
+  pids+=("$!")
+  supervisor=$!
+  wait_ready "$port"
+}
+
+stop_supervised() {
+  touch "$out/node-$1.stop"
+  kill "$(cat "$out/node-$1.pid")" 2>/dev/null || true
+  wait "$supervisor" 2>/dev/null || true
 }
 
 stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
@@ -188,8 +221,39 @@ for scenario in "${scenarios[@]}"; do
     done
     repeat=$runs
     ;;
+  ballots)
+    step "8. ballot storms: 900 voters within 3 s, then the board checked"
+    fresh_database
+    viaduc_runs ballots-900 ballots --voters 900 --window 3
+    viaduc_runs ballots-drops-900 ballots --voters 900 --window 3 --drop-rate 0.2
+    step "8. the same with the server killed (SIGKILL) and restarted halfway through"
+    fresh_database
+    for _ in $(seq "$repeat"); do
+      supervise_node 18082 --database-url "$db_url"
+      once ballots-server-restart-900 ballots --voters 900 --window 3 --drop-rate 0.2 \
+        --url ws://127.0.0.1:18082/ws --database-url "$db_url" \
+        --during "kill -KILL \$(cat $out/node-18082.pid)"
+      stop_supervised 18082
+    done
+    step "8. the same with PostgreSQL restarted (pg_ctl restart -m immediate) halfway through"
+    # A private cluster, the embedded one (the shared server must not be restarted); as
+    # root it belongs to the postgres user, who must run pg_ctl.
+    data=/tmp/viaduc-bench-pg
+    as_owner=()
+    [ "$(id -u)" = 0 ] && as_owner=(runuser -u postgres --)
+    embedded_url="postgres://viaduc@localhost/viaduc?host=$data/run"
+    for _ in $(seq "$repeat"); do
+      rm -rf "$data"
+      env -u DATABASE_URL $viaduc demo --data-dir "$data" >/dev/null
+      supervise_node 18083 --data-dir "$data"
+      once ballots-postgres-restart-900 ballots --voters 900 --window 3 --drop-rate 0.2 \
+        --url ws://127.0.0.1:18083/ws --database-url "$embedded_url" \
+        --during "${as_owner[*]} $(pg_bin)/pg_ctl restart -D $data/postgres -m immediate -w >/dev/null"
+      stop_supervised 18083
+    done
+    ;;
   *)
-    echo "unknown scenario $scenario (panel fanout idle storm nodes votes reactions)" >&2
+    echo "unknown scenario $scenario (panel fanout idle storm nodes votes reactions ballots)" >&2
     exit 2
     ;;
   esac

@@ -321,18 +321,33 @@ pub async fn raw_http_with_headers(
     headers: &str,
     body: Option<String>,
 ) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
-    let body = body.unwrap_or_default();
-    let request = format!(
-        "{method} {path} HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\n{headers}content-length: {}\r\nconnection: close\r\n\r\n{body}",
-        app.addr,
+    let request = http_request(app.addr, method, path, headers, &body.unwrap_or_default());
+    try_http(app.addr, &request).await.unwrap()
+}
+
+/// The text of an HTTP/1.1 request to `addr`, the connection closed after the answer.
+pub fn http_request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &str,
+    body: &str,
+) -> String {
+    format!(
+        "{method} {path} HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\n{headers}content-length: {}\r\nconnection: close\r\n\r\n{body}",
         body.len()
-    );
-    stream.write_all(request.as_bytes()).await.unwrap();
+    )
+}
+
+/// Sends `request` to `addr` and reads the whole answer; a server that is down, or that
+/// dies mid-answer, is an error rather than a panic (the fault tests retry).
+pub async fn try_http(addr: SocketAddr, request: &str) -> std::io::Result<String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = TcpStream::connect(addr).await?;
+    stream.write_all(request.as_bytes()).await?;
     let mut response = String::new();
-    stream.read_to_string(&mut response).await.unwrap();
-    response
+    stream.read_to_string(&mut response).await?;
+    Ok(response)
 }
 
 /// Seqs of the `event` messages among `messages`.

@@ -5,6 +5,7 @@
 
 mod cancellation;
 mod crew;
+mod election_faults;
 mod faults;
 mod features;
 mod gateway;

@@ -16,6 +16,7 @@ pub struct Fixture {
     pub tokens: Vec<String>,
     /// The load users, in the order of their tokens.
     pub user_ids: Vec<Uuid>,
+    keys: TokenKeys,
 }
 
 /// Makes sure `count` load users exist and are attendees of the conference, and signs a
@@ -80,10 +81,34 @@ pub async fn prepare(common: &Common, count: usize) -> anyhow::Result<Fixture> {
         conference_id,
         tokens,
         user_ids: ids,
+        keys,
     })
 }
 
 impl Fixture {
+    /// A token of the load organiser, an organiser of the conference (made on first use).
+    pub async fn organiser_token(&self) -> anyhow::Result<String> {
+        let password_hash = viaduc::auth::password::hash(Uuid::new_v4().to_string()).await?;
+        let id = sqlx::query_scalar!(
+            "insert into users (id, email, display_name, password_hash)
+             values (gen_random_uuid(), 'load-organiser@load.viaduc.test', 'Load organiser', $1)
+             on conflict (email) do update set email = excluded.email
+             returning id",
+            password_hash
+        )
+        .fetch_one(&self.db)
+        .await?;
+        sqlx::query!(
+            "insert into conference_members (conference_id, user_id, role) values ($1, $2, 'organiser')
+             on conflict (conference_id, user_id) do update set role = 'organiser'",
+            self.conference_id,
+            id
+        )
+        .execute(&self.db)
+        .await?;
+        Ok(self.keys.issue(id, Uuid::new_v4())?)
+    }
+
     /// A new public panel session; its chat room starts empty, at seq 0.
     pub async fn new_panel(&self) -> anyhow::Result<String> {
         let id = Uuid::new_v4();

@@ -3,11 +3,13 @@
 //! server's CPU and memory. `BENCHMARKS.md` lists the commands and their results;
 //! `tests/load/bench.sh` runs them all.
 
+pub mod ballots;
 pub mod chat;
 mod client;
 mod crowd;
 mod fixture;
 pub mod floor;
+mod http;
 pub mod idle;
 mod listener;
 pub mod react;

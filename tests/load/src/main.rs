@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
-use viaduc_load::{chat, floor, idle, react, summary, vote};
+use viaduc_load::{ballots, chat, floor, idle, react, summary, vote};
 
 #[derive(Parser)]
 #[command(about = "Load generator for Viaduc's real-time layer")]
@@ -22,6 +22,8 @@ enum Command {
     Vote(vote::VoteArgs),
     /// Every attendee of a panel reacts every second while a few chat in the same room.
     React(react::ReactArgs),
+    /// Every attendee casts a ballot in one election within seconds, then the board is checked.
+    Ballots(ballots::BallotsArgs),
     /// The kernel's share: one thread writing frames to many loopback sockets.
     Floor(floor::FloorArgs),
     /// Medians per label of a results file written with `--json`, and the comparisons.
@@ -35,6 +37,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Idle(args) => idle::run(args).await?.print(),
         Command::Vote(args) => vote::run(args).await?.print(),
         Command::React(args) => react::run(args).await?.print(),
+        Command::Ballots(args) => ballots::run(args).await?.print(),
         Command::Floor(args) => floor::run(args).await?.print(),
         Command::Summary { results } => summary::print(&results),
     }

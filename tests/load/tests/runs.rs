@@ -1,6 +1,7 @@
 //! The load generator against a real node: a small chat run and a small reconnect storm
 //! must deliver every message exactly once, small vote storms must count every vote once
-//! and bring every screen to the final count, and the reports must say so.
+//! and bring every screen to the final count, a small ballot storm with dropped requests
+//! must put every acknowledged ballot on the board once, and the reports must say so.
 
 #![allow(clippy::unwrap_used)]
 
@@ -11,6 +12,7 @@ use sqlx::postgres::PgConnectOptions;
 use sqlx::PgPool;
 use viaduc::http::Site;
 use viaduc::state::{AppState, Settings};
+use viaduc_load::ballots::{self, BallotsArgs};
 use viaduc_load::chat::{self, ChatArgs};
 use viaduc_load::floor::{self, FloorArgs};
 use viaduc_load::react::{self, ReactArgs};
@@ -171,6 +173,34 @@ async fn an_upvote_storm_counts_every_vote_once_on_every_screen(db: PgPool) {
 #[sqlx::test(migrator = "viaduc::db::MIGRATOR")]
 async fn a_poll_storm_counts_every_answer_once_on_every_screen(db: PgPool) {
     counted_once_on_every_screen(&vote_run(db, &["--poll"]).await);
+}
+
+#[derive(Parser)]
+struct BallotsCli {
+    #[command(flatten)]
+    ballots: BallotsArgs,
+}
+
+/// A quarter of the voters lose their first request mid-flight and retry with the same
+/// receipt: every ballot acknowledged, on the board exactly once, and the board verifies.
+#[sqlx::test(migrator = "viaduc::db::MIGRATOR")]
+async fn a_ballot_storm_with_dropped_requests_puts_every_ballot_on_the_board_once(db: PgPool) {
+    let options = db.connect_options();
+    let (url, database_url) = node(&db, &options).await;
+    let mut argv = node_argv(&url, &database_url);
+    argv.extend_from_slice(&["--voters", "40", "--window", "1", "--drop-rate", "0.25"]);
+    let report = ballots::run(BallotsCli::parse_from(argv).ballots)
+        .await
+        .unwrap();
+    report.print().unwrap();
+    assert_eq!(figure(&report, "acknowledged"), 40.0);
+    assert_eq!(figure(&report, "errors"), 0.0);
+    assert_eq!(figure(&report, "voters who retried"), 10.0);
+    assert_eq!(figure(&report, "ballots on the board"), 40.0);
+    assert_eq!(figure(&report, "acknowledged but not on the board"), 0.0);
+    assert_eq!(figure(&report, "on the board twice"), 0.0);
+    assert_eq!(figure(&report, "tally = acknowledged voters"), 1.0);
+    assert_eq!(figure(&report, "board verifies (recount, chain)"), 1.0);
 }
 
 #[derive(Parser)]
