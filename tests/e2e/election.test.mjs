@@ -5,7 +5,10 @@
 // votes too. The moderator, in another browser, closes and reveals: the attendee's page shows
 // the winner's banner without a reload, the stage view names the winner, and the attendee
 // finds their ballot on the public board (which a visitor reads without logging in) and
-// recounts it in the browser. Then a ranked-choice election, the ranking built with buttons.
+// recounts it in the browser. The attendee's browser watched the close, so it kept the audit
+// chain's head of that moment, and the board says the published chain still holds it; the
+// visitor's did not, and a made-up anchor is reported as a rewritten board. Then a
+// ranked-choice election, the ranking built with buttons.
 //
 //   VIADUC_URL=http://127.0.0.1:8080 npm test
 import { test } from 'node:test';
@@ -159,6 +162,10 @@ test('an election: nominated, shortlisted, voted in the booth, revealed everywhe
     await moderator.getByText('Voting is closed. The result will be revealed on stage.').waitFor();
     await attendee.getByText('Voting is closed. The result will be revealed on stage.').waitFor();
     await stage.getByText('Voting is closed. The result will be revealed on stage.').waitFor();
+    // The chain's head at the close, which every screen watching was sent and keeps.
+    const { audit_head: closedHead } = await call(organiser, 'GET', `${API()}/${election.id}`);
+    const anchor = (who) => who.evaluate((id) => JSON.parse(localStorage.getItem(`viaduc.election.${id}.anchor`)), election.id);
+    assert.deepEqual(await anchor(attendee), { head: closedHead, phase: 'closed' });
     await moderator.getByRole('button', { name: 'Reveal the result' }).click();
     await moderator.getByRole('dialog', { name: 'Reveal the result now?' }).getByRole('button', { name: 'Reveal it' }).click();
 
@@ -182,6 +189,12 @@ test('an election: nominated, shortlisted, voted in the booth, revealed everywhe
     await attendee.getByText('It is a vote for Bram Vos.').waitFor();
     await attendee.getByRole('button', { name: 'Recount' }).click();
     await attendee.getByText('The recount matches the announced result: Bram Vos wins (1 round).').waitFor();
+    const { audit: chain } = await call(attendee, 'GET', `${API()}/${election.id}/board`);
+    assert.equal(JSON.parse(chain.at(-1).body).action, 'election.revealed');
+    assert.equal(chain.at(-2).hash, closedHead, 'the close, then only the reveal');
+    await attendee.getByText(`✓ The chain holds together (${chain.length} entries): each entry follows the one before, and each hash matches its content.`).waitFor();
+    await attendee.getByText(`✓ The chain contains the state this browser saw at the close (${closedHead.slice(0, 12)}…).`).waitFor();
+    assert.deepEqual(await anchor(attendee), { head: closedHead, phase: 'closed' }, 'the reveal did not overwrite the anchor');
     await attendee.getByRole('heading', { name: '2 ballots' }).waitFor();
     await screenshot(attendee, 'election-board.png');
     await attendee.setViewportSize({ width: 390, height: 900 });
@@ -199,7 +212,14 @@ test('an election: nominated, shortlisted, voted in the booth, revealed everywhe
       visitor.getByRole('link', { name: 'Download the board (JSON)' }).click(),
     ]);
     assert.equal(download.suggestedFilename(), `election-${election.id}-board.json`);
+    await visitor.getByText('This browser did not watch this election close, so only the recount and the chain’s own links are checked.').waitFor();
+    // An anchor the published chain does not hold: what a browser sees once the board was rewritten.
+    await visitor.evaluate((id) => localStorage.setItem(`viaduc.election.${id}.anchor`, JSON.stringify({ head: 'ab'.repeat(32), phase: 'closed' })), election.id);
+    await visitor.reload();
+    await visitor.getByText('✗ This browser saw a different chain at the close (abababababab…): the published board was rewritten since.').waitFor();
+    // The speaker's browser watched the close too, and reads it in French.
     await speaker.goto(`${page}/board`);
+    await speaker.getByText(`✓ La chaîne contient l’état que ce navigateur a vu à la clôture (${closedHead.slice(0, 12)}…).`).waitFor();
     await screenshot(speaker, 'election-board-fr.png');
     assert.deepEqual(problems, [], 'no uncaught errors in the pages');
   } finally {

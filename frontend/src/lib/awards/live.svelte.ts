@@ -2,13 +2,15 @@
  * The conference's elections kept live over the tab's real-time connection (the
  * conference room's `election` part), for the banner, the election pages and the stage.
  * Phase changes are also told to a handler, the reveal apart: a reveal seen happen while
- * the page was open is the one the banner celebrates.
+ * the page was open is the one the banner celebrates. Every election seen closed or revealed
+ * leaves its anchor in this browser (see `anchor.ts`), for the board page to check.
  */
 import { untrack } from 'svelte';
 import { SvelteSet } from 'svelte/reactivity';
 import type { ElectionPhase } from '../api';
 import { auth } from '../auth/auth.svelte';
 import { realtime } from '../realtime.svelte';
+import { rememberSeen } from './anchor';
 import { applyElectionEvent, electionsFromSnapshot, newlyRevealed } from './elections';
 import type { ElectionLive } from './live';
 
@@ -64,6 +66,7 @@ export class LiveElections {
     const changed = next.filter((e) => this.#seen.has(e.id) && this.#seen.get(e.id) !== e.phase);
     this.#seen = new Map(next.map((e) => [e.id, e.phase]));
     this.list = next;
+    for (const e of next) rememberSeen(e);
     for (const e of changed) this.#handlers.changed?.(e);
     for (const e of revealed) this.#handlers.revealed?.(e);
   }
