@@ -248,7 +248,7 @@ for scenario in "${scenarios[@]}"; do
       supervise_node 18083 --data-dir "$data"
       once ballots-postgres-restart-900 ballots --voters 900 --window 3 --drop-rate 0.2 \
         --url ws://127.0.0.1:18083/ws --database-url "$embedded_url" \
-        --during "${as_owner[*]} $(pg_bin)/pg_ctl restart -D $data/postgres -m immediate -w >/dev/null"
+        --during "${as_owner[*]} $(pg_bin)/pg_ctl restart -D $data/postgres -m immediate -w -l $data/run/postgres.log >/dev/null"
       stop_supervised 18083
     done
     ;;

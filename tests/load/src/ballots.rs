@@ -180,7 +180,9 @@ pub async fn run(args: BallotsArgs) -> anyhow::Result<Report> {
         f64::from(u8::from(problems.is_empty())),
         "",
     );
-    report.add("server CPU", cpu.user + cpu.system, "s");
+    if !common.server_pids.is_empty() {
+        report.add("server CPU", cpu.user + cpu.system, "s");
+    }
     if let Some((code, took)) = fault {
         report.add("fault command exit status", f64::from(code), "");
         report.add("fault command took", took.as_secs_f64(), "s");
