@@ -3,6 +3,8 @@
 //! multiple-choice poll), changing their answer until it closes when the poll allows it.
 //! Counts reach both rooms coalesced (see `realtime/coalesce.rs`).
 
+use std::collections::HashMap;
+
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -53,59 +55,79 @@ async fn locked(db: &mut PgConnection, session_id: Uuid, id: Uuid) -> AppResult<
     read(db, session_id, id).await
 }
 
-/// Poll `id` of session `session_id` with its options and counts.
-async fn read(db: &mut PgConnection, session_id: Uuid, id: Uuid) -> AppResult<Poll> {
-    let row = sqlx::query!(
-        r#"select question, multiple, changeable, status as "status: PollStatus", results_shown
-           from polls where id = $1 and session_id = $2"#,
-        id,
-        session_id
-    )
-    .fetch_optional(&mut *db)
-    .await?
-    .ok_or(AppError::NotFound("poll"))?;
-    let options = sqlx::query_scalar!(
-        "select label from poll_options where poll_id = $1 order by position",
-        id
-    )
-    .fetch_all(&mut *db)
-    .await?;
-    let (answers, counts) = counts(db, id, options.len()).await?;
-    Ok(Poll {
-        id,
-        question: row.question,
-        options,
-        multiple: row.multiple,
-        changeable: row.changeable,
-        status: row.status,
-        results_shown: row.results_shown,
-        answers,
-        counts: Some(counts),
-    })
+/// A poll's own columns and how many answered it, before its options and counts.
+struct PollRow {
+    id: Uuid,
+    question: String,
+    multiple: bool,
+    changeable: bool,
+    status: PollStatus,
+    results_shown: bool,
+    answers: i64,
 }
 
-/// How many answered poll `id`, and how many chose each of its `options` options.
-async fn counts(db: &mut PgConnection, id: Uuid, options: usize) -> AppResult<(i64, Vec<i64>)> {
-    let answers = sqlx::query_scalar!(
-        r#"select count(*) as "answers!" from poll_answers where poll_id = $1"#,
-        id
-    )
-    .fetch_one(&mut *db)
-    .await?;
-    let mut counts = vec![0; options];
-    let chosen = sqlx::query!(
-        r#"select position, count(*) as "chosen!" from poll_choices where poll_id = $1
-           group by position"#,
-        id
+/// The select list of a [`PollRow`], over `polls p`.
+macro_rules! poll_rows {
+    ($filter:literal, $($arg:expr),*) => {
+        sqlx::query_as!(
+            PollRow,
+            r#"select p.id, p.question, p.multiple, p.changeable,
+                      p.status as "status: PollStatus", p.results_shown,
+                      (select count(*) from poll_answers a where a.poll_id = p.id) as "answers!"
+               from polls p
+               where "# + $filter,
+            $($arg),*
+        )
+    };
+}
+
+/// Poll `id` of session `session_id` with its options and counts.
+async fn read(db: &mut PgConnection, session_id: Uuid, id: Uuid) -> AppResult<Poll> {
+    let row = poll_rows!("p.id = $1 and p.session_id = $2", id, session_id)
+        .fetch_optional(&mut *db)
+        .await?
+        .ok_or(AppError::NotFound("poll"))?;
+    let mut polls = with_options(db, vec![row]).await?;
+    polls.pop().ok_or(AppError::NotFound("poll"))
+}
+
+/// `rows` with their options in order and how many chose each, in one query for them all.
+async fn with_options(db: &mut PgConnection, rows: Vec<PollRow>) -> AppResult<Vec<Poll>> {
+    let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
+    let options = sqlx::query!(
+        r#"select o.poll_id, o.label, count(c.user_id) as "chosen!"
+           from poll_options o
+           left join poll_choices c on c.poll_id = o.poll_id and c.position = o.position
+           where o.poll_id = any($1)
+           group by o.poll_id, o.position
+           order by o.poll_id, o.position"#,
+        &ids
     )
     .fetch_all(db)
     .await?;
-    for row in chosen {
-        if let Some(count) = counts.get_mut(usize::try_from(row.position).unwrap_or(usize::MAX)) {
-            *count = row.chosen;
-        }
+    let mut by_poll: HashMap<Uuid, (Vec<String>, Vec<i64>)> = HashMap::new();
+    for option in options {
+        let (labels, counts) = by_poll.entry(option.poll_id).or_default();
+        labels.push(option.label);
+        counts.push(option.chosen);
     }
-    Ok((answers, counts))
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let (options, counts) = by_poll.remove(&row.id).unwrap_or_default();
+            Poll {
+                id: row.id,
+                question: row.question,
+                options,
+                multiple: row.multiple,
+                changeable: row.changeable,
+                status: row.status,
+                results_shown: row.results_shown,
+                answers: row.answers,
+                counts: Some(counts),
+            }
+        })
+        .collect())
 }
 
 /// The poll as attendees see it: no counts while the results are hidden.
@@ -387,19 +409,19 @@ pub async fn snapshot(
     viewer: &Viewer<'_>,
 ) -> AppResult<PollSnapshot> {
     let backstage = room.kind == BACKSTAGE;
-    let ids = sqlx::query_scalar!(
-        "select id from polls where session_id = $1 and ($2 or status <> 'draft')
-         order by created_at, id",
+    let rows = poll_rows!(
+        "p.session_id = $1 and ($2 or p.status <> 'draft') order by p.created_at, p.id",
         room.id,
         backstage
     )
     .fetch_all(&mut *db)
     .await?;
-    let mut polls = Vec::with_capacity(ids.len());
-    for id in ids {
-        let poll = read(db, room.id, id).await?;
-        polls.push(if backstage { poll } else { public(&poll) });
-    }
+    let polls = with_options(db, rows).await?;
+    let polls = if backstage {
+        polls
+    } else {
+        polls.iter().map(public).collect()
+    };
     let chosen = sqlx::query!(
         r#"select c.poll_id, array_agg(c.position order by c.position) as "choices!"
            from poll_choices c join polls p on p.id = c.poll_id
