@@ -302,6 +302,13 @@ fn download(content_type: &'static str, file_name: String, body: Vec<u8>) -> Res
         .into_response()
 }
 
+/// `rows` as the CSV attachment `<stem>-<what>.csv`.
+fn csv_download(export: &Export, what: &str, rows: Vec<Vec<String>>) -> AppResult<Response> {
+    let file_name = format!("{}-{what}.csv", export.stem);
+    let body = csv_file(rows)?;
+    Ok(download("text/csv; charset=utf-8", file_name, body))
+}
+
 struct ExportedQuestion {
     body: String,
     votes: i64,
@@ -369,12 +376,7 @@ pub async fn questions_csv(
             time(q.created_at),
         ]);
     }
-    let file_name = format!("{}-questions.csv", export.stem);
-    Ok(download(
-        "text/csv; charset=utf-8",
-        file_name,
-        csv_file(rows)?,
-    ))
+    csv_download(&export, "questions", rows)
 }
 
 /// Every question of the session with its votes, as a Markdown list.
@@ -505,12 +507,7 @@ pub async fn polls_csv(
             row.answering.to_string(),
         ]);
     }
-    let file_name = format!("{}-polls.csv", export.stem);
-    Ok(download(
-        "text/csv; charset=utf-8",
-        file_name,
-        csv_file(rows)?,
-    ))
+    csv_download(&export, "polls", rows)
 }
 
 /// Who came to the session, first and last seen, as CSV.
@@ -542,12 +539,7 @@ pub async fn attendance_csv(
             w.yes_no(person.here).to_owned(),
         ]);
     }
-    let file_name = format!("{}-attendance.csv", export.stem);
-    Ok(download(
-        "text/csv; charset=utf-8",
-        file_name,
-        csv_file(rows)?,
-    ))
+    csv_download(&export, "attendance", rows)
 }
 
 #[cfg(test)]
