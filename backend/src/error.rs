@@ -5,6 +5,7 @@
 //! per field with the rule's own code and parameters, so the UI can say it in the reader's
 //! language. `message` is English, for clients that know no code.
 
+mod conflict;
 mod problem;
 
 use axum::http::StatusCode;
@@ -14,6 +15,7 @@ use serde::Serialize;
 use ts_rs::TS;
 use utoipa::ToSchema;
 
+pub use conflict::{Conflict, ConflictReason};
 pub use problem::{FieldCode, FieldError, FieldParams, Problem};
 
 /// What went wrong, in terms a client can act on.
@@ -27,8 +29,9 @@ pub enum AppError {
     Forbidden(&'static str),
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// The change clashes with the current state, for the reason given.
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Conflict),
     /// Another record already holds this field's value (an e-mail address, a slug).
     #[error("{field}: is already taken")]
     Taken { field: &'static str },
@@ -69,6 +72,10 @@ pub struct ErrorDetail {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[ts(optional = nullable)]
     pub fields: Vec<FieldError>,
+    /// For `conflict`: the clash's reason (absent when it concerns a field: see `fields`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub conflict: Option<Conflict>,
 }
 
 /// Stable machine-readable code of a failure.
@@ -96,6 +103,24 @@ pub enum ErrorCode {
 }
 
 impl AppError {
+    /// A clash with the current state, for `reason`.
+    pub fn conflict(reason: ConflictReason) -> Self {
+        AppError::Conflict(Conflict::new(reason))
+    }
+
+    /// A clash with the limit `max` (of polls, questions, candidates…).
+    pub fn over_limit(reason: ConflictReason, max: impl TryInto<i64>) -> Self {
+        AppError::Conflict(Conflict::over(reason, max))
+    }
+
+    /// The reason of a clash with the current state, if this is one.
+    pub fn conflict_reason(&self) -> Option<Conflict> {
+        match self {
+            AppError::Conflict(conflict) => Some(*conflict),
+            _ => None,
+        }
+    }
+
     /// A validation error on a single field.
     pub fn field(field: &str, problem: Problem) -> Self {
         AppError::invalid(vec![problem.on(field)])
@@ -256,6 +281,7 @@ impl IntoResponse for AppError {
                 code,
                 message: self.to_string(),
                 fields: self.field_errors(),
+                conflict: self.conflict_reason(),
             },
         };
         let mut response = (status, Json(body)).into_response();
@@ -280,6 +306,8 @@ pub fn typescript() -> String {
         FieldError::decl(&cfg),
         FieldCode::decl(&cfg),
         FieldParams::decl(&cfg),
+        Conflict::decl(&cfg),
+        ConflictReason::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from backend/src/error.rs by ts-rs. Do not edit.\n\

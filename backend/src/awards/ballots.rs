@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::wire::{BallotInput, BallotRecorded, Method, Phase, Roll, RollEntry};
 use super::{row, Lock};
 use crate::conference::{ConferenceAccess, ConferenceRole, ConferenceSlug};
-use crate::error::{AppError, AppResult, ErrorBody, Problem};
+use crate::error::{AppError, AppResult, ConflictReason, ErrorBody, Problem};
 use crate::http::{AfterRoleCheck, AppJson, AppPath};
 
 /// Whether `hash` is a SHA-256 in lower-case hex.
@@ -83,7 +83,7 @@ pub async fn cast(
         .closes_at
         .is_some_and(|at| at <= chrono::Utc::now());
     if election.phase != Phase::Voting || closed_by_time {
-        return Err(AppError::Conflict("voting is not open".into()));
+        return Err(AppError::conflict(ConflictReason::VotingNotOpen));
     }
     let candidates = sqlx::query_scalar!(
         "select id from election_candidates where election_id = $1",
@@ -169,9 +169,7 @@ pub async fn roll(
     let mut conn = db.acquire().await?;
     let election = row(&mut conn, access.conference_id, id, Lock::None).await?;
     if election.phase < Phase::Voting {
-        return Err(AppError::Conflict(
-            "the roll is frozen when voting opens".into(),
-        ));
+        return Err(AppError::conflict(ConflictReason::RollNotFrozen));
     }
     let voters = sqlx::query_as!(
         RollEntry,

@@ -21,7 +21,7 @@ use super::count::{count, hex};
 use super::wire::{Board, BoardBallot, BoardElection, Phase};
 use super::{candidate_names, rows_of, turnout};
 use crate::conference::ConferenceSlug;
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ConflictReason, ErrorBody};
 use crate::http::AppPath;
 
 /// The version of the board's format.
@@ -63,9 +63,7 @@ pub async fn board(
         .find(|row| row.id == id)
         .ok_or(AppError::NotFound("election"))?;
     if row.phase != Phase::Revealed {
-        return Err(AppError::Conflict(
-            "the board is published with the result, at the reveal".into(),
-        ));
+        return Err(AppError::conflict(ConflictReason::BoardNotPublished));
     }
     let result = row.result.clone().ok_or(AppError::NotFound("election"))?;
     let (roll_size, _) = turnout(&mut tx, &row).await?;

@@ -12,7 +12,7 @@ use super::wire::MAX_STATEMENT_CHARS;
 use super::wire::{Candidate, CandidateInput, Phase, MAX_COUNTRY_CHARS, MAX_NAME_CHARS};
 use super::{announce, chain, row, ElectionRow, Lock};
 use crate::conference::{ConferenceAccess, ConferenceRole, ConferenceSlug};
-use crate::error::{AppError, AppResult, ErrorBody, Problem};
+use crate::error::{AppError, AppResult, ConflictReason, ErrorBody, Problem};
 use crate::http::{AfterRoleCheck, AppJson, AppPath};
 use crate::realtime::feature::bounded_text;
 use crate::realtime::log::EventTx;
@@ -78,14 +78,10 @@ async fn shortlist_open(
 ) -> AppResult<ElectionRow> {
     let row = row(etx.conn(), access.conference_id, id, Lock::Update).await?;
     if row.phase > Phase::Shortlist {
-        return Err(AppError::Conflict(
-            "the shortlist is fixed once voting has opened".into(),
-        ));
+        return Err(AppError::conflict(ConflictReason::ShortlistFixed));
     }
     if row.phase < Phase::Shortlist {
-        return Err(AppError::Conflict(
-            "move the election on to the shortlist first".into(),
-        ));
+        return Err(AppError::conflict(ConflictReason::ShortlistNotOpen));
     }
     Ok(row)
 }
@@ -147,9 +143,10 @@ pub async fn add(
     .fetch_one(etx.conn())
     .await?;
     if existing >= MAX_CANDIDATES {
-        return Err(AppError::Conflict(format!(
-            "an election has at most {MAX_CANDIDATES} candidates"
-        )));
+        return Err(AppError::over_limit(
+            ConflictReason::TooManyCandidates,
+            MAX_CANDIDATES,
+        ));
     }
     check_nomination(etx.conn(), election, input.nomination_id).await?;
     let candidate = insert(etx.conn(), election, access.user.id, &input).await?;

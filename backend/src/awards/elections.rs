@@ -11,7 +11,7 @@ use super::candidates::candidates_of;
 use super::wire::{Election, ElectionInput, Phase};
 use super::{announce, chain, row, rows_of, turnout, ElectionRow, Lock};
 use crate::conference::{ConferenceAccess, ConferenceRole, ConferenceSlug};
-use crate::error::{AppError, AppResult, ErrorBody, Problem};
+use crate::error::{AppError, AppResult, ConflictReason, ErrorBody, Problem};
 use crate::http::{AfterRoleCheck, AppJson, AppPath};
 use crate::realtime::log::EventTx;
 use crate::realtime::Realtime;
@@ -189,9 +189,10 @@ pub async fn create(
     .fetch_one(etx.conn())
     .await?;
     if existing >= MAX_ELECTIONS {
-        return Err(AppError::Conflict(format!(
-            "a conference holds at most {MAX_ELECTIONS} elections"
-        )));
+        return Err(AppError::over_limit(
+            ConflictReason::TooManyElections,
+            MAX_ELECTIONS,
+        ));
     }
     let id = insert(etx.conn(), access.conference_id, access.user.id, &input).await?;
     let election = announced(etx, &realtime, &access, id).await?;
@@ -222,17 +223,15 @@ pub async fn update(
     let mut etx = EventTx::begin(&db).await?;
     let before = row(etx.conn(), access.conference_id, id, Lock::Update).await?;
     if before.phase >= Phase::Closed {
-        return Err(AppError::Conflict(
-            "a closed election cannot be changed".into(),
-        ));
+        return Err(AppError::conflict(ConflictReason::ElectionClosed));
     }
     if before.phase == Phase::Voting
         && (input.method != before.method
             || input.title != before.title
             || input.opens_at != before.opens_at)
     {
-        return Err(AppError::Conflict(
-            "while voting is open, only the closing time can change".into(),
+        return Err(AppError::conflict(
+            ConflictReason::OnlyClosingTimeWhileVoting,
         ));
     }
     sqlx::query!(

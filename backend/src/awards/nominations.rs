@@ -13,7 +13,7 @@ use super::wire::{MergeInto, Nomination, NominationInput, Phase};
 use super::wire::{MAX_COUNTRY_CHARS, MAX_NAME_CHARS, MAX_STATEMENT_CHARS};
 use super::{chain, row, Lock};
 use crate::conference::{ConferenceAccess, ConferenceRole, ConferenceSlug};
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ConflictReason, ErrorBody};
 use crate::http::{AfterRoleCheck, AppJson, AppPath};
 use crate::realtime::feature::bounded_text;
 
@@ -119,7 +119,7 @@ pub async fn nominate(
     // Shared: nominations go in side by side, but not past a change of phase.
     let row = row(&mut tx, access.conference_id, election, Lock::Share).await?;
     if row.phase != Phase::Nominations {
-        return Err(AppError::Conflict("nominations are closed".into()));
+        return Err(AppError::conflict(ConflictReason::NominationsClosed));
     }
     let counts = sqlx::query!(
         r#"select count(*) filter (where nominated_by = $2) as "mine!", count(*) as "all!"
@@ -130,9 +130,10 @@ pub async fn nominate(
     .fetch_one(&mut *tx)
     .await?;
     if counts.mine >= MAX_PER_PERSON || counts.all >= MAX_PER_ELECTION {
-        return Err(AppError::Conflict(format!(
-            "one person may make at most {MAX_PER_PERSON} nominations"
-        )));
+        return Err(AppError::over_limit(
+            ConflictReason::TooManyNominations,
+            MAX_PER_PERSON,
+        ));
     }
     let nominee = NominationInput {
         name,
@@ -192,16 +193,12 @@ pub async fn merge(
     access.require(ConferenceRole::Organiser)?;
     let AppJson(MergeInto { into }) = body?;
     if into == duplicate {
-        return Err(AppError::Conflict(
-            "a nomination cannot be merged into itself".into(),
-        ));
+        return Err(AppError::conflict(ConflictReason::MergeIntoItself));
     }
     let mut tx = db.begin().await?;
     let row = row(&mut tx, access.conference_id, election, Lock::Update).await?;
     if row.phase > Phase::Shortlist {
-        return Err(AppError::Conflict(
-            "nominations are fixed once voting has opened".into(),
-        ));
+        return Err(AppError::conflict(ConflictReason::NominationsFixed));
     }
     let both = sqlx::query_scalar!(
         r#"select count(*) as "n!" from election_nominations

@@ -23,7 +23,7 @@ use super::elections::view;
 use super::wire::{BoardBallot, Election, ElectionEvent, Phase, PhaseChange, Turnout};
 use super::{announce, chain, conference_room, row, ElectionRow, Lock};
 use crate::conference::{ConferenceAccess, ConferenceRole, ConferenceSlug};
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ConflictReason, ErrorBody};
 use crate::http::{AfterRoleCheck, AppJson, AppPath};
 use crate::realtime::hub::Hub;
 use crate::realtime::log::EventTx;
@@ -62,10 +62,7 @@ pub async fn change_phase(
     let mut etx = EventTx::begin(&db).await?;
     let row = row(etx.conn(), access.conference_id, id, Lock::Update).await?;
     let Some((to, who)) = next(row.phase).filter(|(to, _)| *to == phase) else {
-        return Err(AppError::Conflict(format!(
-            "the election is in {:?}: it can only move to the next phase",
-            row.phase
-        )));
+        return Err(AppError::conflict(ConflictReason::NotTheNextPhase));
     };
     access.require(who)?;
     move_to(&mut etx, &row, to, Some(access.user.id)).await?;
@@ -131,9 +128,7 @@ async fn open(db: &mut PgConnection, row: &ElectionRow) -> AppResult<serde_json:
     .fetch_one(&mut *db)
     .await?;
     if candidates < 2 {
-        return Err(AppError::Conflict(
-            "voting needs at least two candidates on the shortlist".into(),
-        ));
+        return Err(AppError::conflict(ConflictReason::TooFewCandidates));
     }
     let roll = sqlx::query_scalar!(
         "insert into election_roll (election_id, user_id)
@@ -147,9 +142,7 @@ async fn open(db: &mut PgConnection, row: &ElectionRow) -> AppResult<serde_json:
     .fetch_all(&mut *db)
     .await?;
     if roll.is_empty() {
-        return Err(AppError::Conflict(
-            "nobody is on the roll: the conference has no attendees".into(),
-        ));
+        return Err(AppError::conflict(ConflictReason::EmptyRoll));
     }
     let mut sorted: Vec<String> = roll.iter().map(Uuid::to_string).collect();
     sorted.sort();

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::access::{ConferenceAccess, ConferenceRole, ConferenceSlug};
 use super::notices;
 use crate::access_changes;
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ConflictReason, ErrorBody};
 use crate::http::{AfterRoleCheck, AppJson, AppPath, AppQuery};
 use crate::realtime::log::EventTx;
 use crate::realtime::Realtime;
@@ -196,9 +196,7 @@ async fn keep_an_organiser(
     .fetch_all(tx)
     .await?;
     if organisers == [user_id] {
-        return Err(AppError::Conflict(
-            "a conference needs at least one organiser".into(),
-        ));
+        return Err(AppError::conflict(ConflictReason::LastOrganiser));
     }
     Ok(())
 }

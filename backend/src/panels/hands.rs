@@ -13,7 +13,7 @@ use super::backstage::{backstage_room, BACKSTAGE};
 use super::wire::{HandEvent, HandQueue, HandRef, HandSnapshot, HandStatus, OwnHand};
 use super::wire::{RaisedHand, SpeakersLink};
 use super::{require_moderator, stage, Hands};
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppError, AppResult, ConflictReason, Problem};
 use crate::notifications::USER_ROOM;
 use crate::realtime::feature::{CommandCtx, Viewer};
 use crate::realtime::log::EventTx;
@@ -73,7 +73,7 @@ pub async fn raise(hands: &Hands, ctx: &CommandCtx<'_>, etx: &mut EventTx) -> Ap
     .await?
     .rows_affected();
     if raised == 0 {
-        return Err(AppError::Conflict("your hand is already raised".into()));
+        return Err(AppError::conflict(ConflictReason::HandAlreadyRaised));
     }
     changed(hands, etx, session_id, ctx.user_id).await
 }
@@ -89,7 +89,7 @@ pub async fn lower(hands: &Hands, ctx: &CommandCtx<'_>, etx: &mut EventTx) -> Ap
     .await?
     .rows_affected();
     if lowered == 0 {
-        return Err(AppError::Conflict("your hand is not raised".into()));
+        return Err(AppError::conflict(ConflictReason::HandNotRaised));
     }
     changed(hands, etx, session_id, ctx.user_id).await
 }
@@ -105,7 +105,7 @@ pub async fn accept(hands: &Hands, ctx: &CommandCtx<'_>, etx: &mut EventTx) -> A
     .await?
     .rows_affected();
     if accepted == 0 {
-        return Err(AppError::Conflict("nobody invited you to speak".into()));
+        return Err(AppError::conflict(ConflictReason::NotInvited));
     }
     changed(hands, etx, session_id, ctx.user_id).await
 }
@@ -156,9 +156,7 @@ pub async fn invite(
     .await?
     .rows_affected();
     if invited == 0 {
-        return Err(AppError::Conflict(
-            "only a raised hand can be invited".into(),
-        ));
+        return Err(AppError::conflict(ConflictReason::OnlyRaisedInvited));
     }
     stage::heard(etx, session_id, hand.user_id).await?;
     changed(hands, etx, session_id, hand.user_id).await?;

@@ -10,7 +10,7 @@ use super::wire::{BackstageEvent, EditQuestion, MergeQuestions, Premoderation, Q
 use super::wire::{QuestionRef, QuestionStatus};
 use super::{require_moderator, stage};
 use crate::conference::live::session_room;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ConflictReason};
 use crate::realtime::feature::CommandCtx;
 use crate::realtime::log::EventTx;
 
@@ -21,13 +21,13 @@ async fn move_to(
     id: Uuid,
     from: &[QuestionStatus],
     to: QuestionStatus,
-    refusal: &str,
+    refusal: ConflictReason,
 ) -> AppResult<QuestionRef> {
     require_moderator(ctx)?;
     let session_id = ctx.room.id;
     let mut question = locked(etx.conn(), session_id, id).await?;
     if !from.contains(&question.status) {
-        return Err(AppError::Conflict(refusal.to_owned()));
+        return Err(AppError::conflict(refusal));
     }
     if to == QuestionStatus::Answering {
         finish_answering(etx, session_id).await?;
@@ -75,7 +75,7 @@ pub async fn approve(
     etx: &mut EventTx,
     question: QuestionRef,
 ) -> AppResult<QuestionRef> {
-    let refusal = "only a question waiting for approval can be approved";
+    let refusal = ConflictReason::OnlyPendingApproved;
     move_to(
         ctx,
         etx,
@@ -93,7 +93,7 @@ pub async fn hide(
     question: QuestionRef,
 ) -> AppResult<QuestionRef> {
     use QuestionStatus::*;
-    let refusal = "this question is already hidden or merged";
+    let refusal = ConflictReason::QuestionHidden;
     move_to(
         ctx,
         etx,
@@ -111,7 +111,7 @@ pub async fn answering(
     question: QuestionRef,
 ) -> AppResult<QuestionRef> {
     use QuestionStatus::*;
-    let refusal = "only a listed question can be answered now";
+    let refusal = ConflictReason::OnlyListedAnswering;
     move_to(
         ctx,
         etx,
@@ -129,7 +129,7 @@ pub async fn answered(
     question: QuestionRef,
 ) -> AppResult<QuestionRef> {
     use QuestionStatus::*;
-    let refusal = "only a listed question can be marked answered";
+    let refusal = ConflictReason::OnlyListedAnswered;
     move_to(
         ctx,
         etx,
@@ -151,9 +151,7 @@ pub async fn edit(
     let body = question_text(&edit.body)?;
     let mut question = locked(etx.conn(), session_id, edit.id).await?;
     if question.status == QuestionStatus::Merged {
-        return Err(AppError::Conflict(
-            "a merged question cannot be edited".into(),
-        ));
+        return Err(AppError::conflict(ConflictReason::MergedQuestionFixed));
     }
     sqlx::query!(
         "update questions set body = $2, edited = true where id = $1",
@@ -176,9 +174,7 @@ pub async fn merge(
 ) -> AppResult<QuestionRef> {
     require_moderator(ctx)?;
     if merge.id == merge.into {
-        return Err(AppError::Conflict(
-            "a question cannot be merged into itself".into(),
-        ));
+        return Err(AppError::conflict(ConflictReason::MergeIntoItself));
     }
     let session_id = ctx.room.id;
     // Locked in id order, so two merges of the same pair cannot deadlock.
@@ -196,9 +192,7 @@ pub async fn merge(
     };
     use QuestionStatus::*;
     if matches!(duplicate.status, Merged) || matches!(kept.status, Merged | Hidden | Pending) {
-        return Err(AppError::Conflict(
-            "only a question on the list can take a duplicate, and a merged one cannot be merged again".into(),
-        ));
+        return Err(AppError::conflict(ConflictReason::MergeTarget));
     }
     sqlx::query!(
         "insert into question_votes (question_id, user_id)

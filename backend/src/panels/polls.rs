@@ -13,7 +13,7 @@ use super::wire::{EditPoll, Poll, PollAnswer, PollCounts, PollDraft, PollEvent, 
 use super::wire::{PollSnapshot, PollStatus, ShowResults};
 use super::{require_moderator, Polls};
 use crate::conference::live::session_room;
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppError, AppResult, ConflictReason, Problem};
 use crate::realtime::feature::{bounded_text, CommandCtx, Viewer};
 use crate::realtime::log::EventTx;
 use crate::realtime::room::RoomId;
@@ -181,9 +181,10 @@ pub async fn create(
     .fetch_one(etx.conn())
     .await?;
     if existing >= MAX_POLLS {
-        return Err(AppError::Conflict(format!(
-            "a session has at most {MAX_POLLS} polls"
-        )));
+        return Err(AppError::over_limit(
+            ConflictReason::TooManyPolls,
+            MAX_POLLS,
+        ));
     }
     let id = Uuid::new_v4();
     sqlx::query!(
@@ -208,7 +209,7 @@ pub async fn edit(ctx: &CommandCtx<'_>, etx: &mut EventTx, edit: EditPoll) -> Ap
     let session_id = ctx.room.id;
     let poll = locked(etx.conn(), session_id, edit.id).await?;
     if poll.status != PollStatus::Draft {
-        return Err(AppError::Conflict("only a draft poll can be edited".into()));
+        return Err(AppError::conflict(ConflictReason::OnlyDraftEdited));
     }
     sqlx::query!(
         "update polls set question = $2, multiple = $3, changeable = $4 where id = $1",
@@ -254,10 +255,10 @@ async fn move_to(
     let mut poll = locked(etx.conn(), session_id, id).await?;
     if poll.status != from {
         let refusal = match to {
-            PollStatus::Open => "only a draft poll can be opened",
-            _ => "only an open poll can be closed",
+            PollStatus::Open => ConflictReason::OnlyDraftOpened,
+            _ => ConflictReason::OnlyOpenClosed,
         };
-        return Err(AppError::Conflict(refusal.into()));
+        return Err(AppError::conflict(refusal));
     }
     sqlx::query!(
         "update polls set status = $2 where id = $1",
@@ -322,7 +323,7 @@ pub async fn answer(
     let poll = match row {
         Some(row) if row.status == PollStatus::Open => row,
         Some(row) if row.status == PollStatus::Closed => {
-            return Err(AppError::Conflict("this poll is closed".into()))
+            return Err(AppError::conflict(ConflictReason::PollClosed))
         }
         // A draft is not shown: as if it did not exist.
         _ => return Err(AppError::NotFound("poll")),
@@ -357,7 +358,7 @@ pub async fn answer(
         == 1;
     if !fresh {
         if !poll.changeable {
-            return Err(AppError::Conflict("you already answered this poll".into()));
+            return Err(AppError::conflict(ConflictReason::PollAnswered));
         }
         sqlx::query!(
             "delete from poll_choices where poll_id = $1 and user_id = $2",

@@ -11,7 +11,7 @@ use super::wire::{PublicQuestion, QaEvent, QaSnapshot, QuestionRef, QuestionStat
 use super::Qa;
 use crate::chat;
 use crate::conference::live::session_room;
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppError, AppResult, ConflictReason, Problem};
 use crate::realtime::feature::{bounded_text, CommandCtx, Viewer};
 use crate::realtime::log::EventTx;
 use crate::realtime::room::MODERATOR;
@@ -148,9 +148,10 @@ pub async fn ask(
     .fetch_one(&mut *db)
     .await?;
     if open >= MAX_OPEN_QUESTIONS {
-        return Err(AppError::Conflict(format!(
-            "at most {MAX_OPEN_QUESTIONS} of your questions can wait or be listed at once"
-        )));
+        return Err(AppError::over_limit(
+            ConflictReason::TooManyQuestions,
+            MAX_OPEN_QUESTIONS,
+        ));
     }
     let status = if !moderator && premoderation(&mut *db, session_id).await? {
         QuestionStatus::Pending
@@ -219,9 +220,7 @@ pub async fn upvote(
     .await?
     .rows_affected();
     if added == 0 {
-        return Err(AppError::Conflict(
-            "you already upvoted this question".into(),
-        ));
+        return Err(AppError::conflict(ConflictReason::AlreadyUpvoted));
     }
     counted(qa, etx, session_id, question.id, true).await
 }
@@ -243,9 +242,7 @@ pub async fn unvote(
     .await?
     .rows_affected();
     if removed == 0 {
-        return Err(AppError::Conflict(
-            "you have not upvoted this question".into(),
-        ));
+        return Err(AppError::conflict(ConflictReason::NotUpvoted));
     }
     counted(qa, etx, session_id, question.id, false).await
 }
@@ -261,9 +258,7 @@ async fn votable(db: &mut PgConnection, session_id: Uuid, id: Uuid) -> AppResult
     .await?;
     match status {
         Some(QuestionStatus::Approved | QuestionStatus::Answering) => Ok(()),
-        Some(QuestionStatus::Answered) => Err(AppError::Conflict(
-            "this question was already answered".into(),
-        )),
+        Some(QuestionStatus::Answered) => Err(AppError::conflict(ConflictReason::QuestionAnswered)),
         // A pending or hidden question is not shown: as if it did not exist.
         _ => Err(AppError::NotFound("question")),
     }

@@ -13,7 +13,7 @@ use super::feature::{to_json, CommandCtx, Features, Viewer};
 use super::log::EventTx;
 use super::presence;
 use super::room::{RoomId, MODERATOR};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ConflictReason};
 
 /// The core's own commands (moderators): who is in the room now, and who came at all.
 const PRESENCE_LIST: &str = "presence.list";
@@ -116,9 +116,7 @@ pub async fn execute(
         .fetch_one(etx.conn())
         .await?;
         if stored.room_id != room || stored.name != name || !stored.same_data {
-            return Err(AppError::Conflict(
-                "this command id was used for another command".into(),
-            ));
+            return Err(AppError::conflict(ConflictReason::CommandIdReused));
         }
         return Ok(stored.result);
     }

@@ -23,6 +23,7 @@ pub fn coded_error(
         code,
         message: message.to_owned(),
         fields: Vec::new(),
+        conflict: None,
         retryable: code.retryable(),
     })
 }
@@ -45,6 +46,7 @@ pub fn error_frame(id: Option<Uuid>, room: Option<RoomId>, error: AppError) -> U
         }
     };
     let message = error.to_string();
+    let conflict = error.conflict_reason();
     let fields = match error {
         AppError::Validation { fields, .. } => fields,
         _ => Vec::new(),
@@ -55,6 +57,7 @@ pub fn error_frame(id: Option<Uuid>, room: Option<RoomId>, error: AppError) -> U
         code,
         message,
         fields,
+        conflict,
         retryable: code.retryable(),
     })
 }

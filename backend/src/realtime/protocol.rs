@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::commands::{Attendance, Attendee, PresentPeople, PresentPerson};
 use super::pulse::Counts;
-use crate::error::FieldError;
+use crate::error::{Conflict, FieldError};
 
 /// A message from the client (a JSON text frame).
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -66,6 +66,10 @@ pub enum ServerMsg {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         #[ts(optional = nullable)]
         fields: Vec<FieldError>,
+        /// For `conflict`: the clash's reason, as in the REST error body.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        conflict: Option<Conflict>,
         /// Sending the same command (same id) again later may succeed.
         retryable: bool,
     },
@@ -176,7 +180,7 @@ pub fn typescript() -> String {
     let mut out = String::from(
         "// Generated from backend/src/realtime/protocol.rs by ts-rs. Do not edit.\n\
          // Regenerate: UPDATE_PROTOCOL_TS=1 cargo test -p viaduc protocol_ts\n\n\
-         import type { FieldError } from '../api/errors';\n\n",
+         import type { Conflict, FieldError } from '../api/errors';\n\n",
     );
     for decl in decls {
         out.push_str("export ");
@@ -252,6 +256,7 @@ mod tests {
             code: ErrorCode::RateLimited,
             message: "slow down".into(),
             fields: Vec::new(),
+            conflict: None,
             retryable: true,
         };
         assert_eq!(

@@ -182,6 +182,11 @@ async fn organisers_remove_members_but_never_the_last_organiser(db: PgPool) {
     let last = organiser.delete(&organiser_path).await;
     assert_eq!(last.status, StatusCode::CONFLICT, "{}", last.text);
     assert_eq!(last.body["error"]["code"], "conflict");
+    // The reason, for the UI to word in the reader's language.
+    assert_eq!(
+        last.body["error"]["conflict"],
+        json!({"reason": "last_organiser"})
+    );
 
     let removed = organiser.delete(&attendee_path).await;
     assert_eq!(removed.status, StatusCode::NO_CONTENT, "{}", removed.text);

@@ -214,6 +214,10 @@ async fn with_premoderation_a_question_waits_seen_by_its_author_and_backstage_un
         )
         .await;
     assert_eq!(error_code(&again), ("error", "conflict"));
+    assert_eq!(
+        again["conflict"],
+        json!({"reason": "only_pending_approved"})
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]

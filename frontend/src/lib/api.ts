@@ -8,10 +8,10 @@
  * browser logs no failed request. When the login cannot be resumed, the handler registered with `onAuthLost`
  * is called (the app sends the user to login).
  */
-import type { ErrorBody, FieldError } from './api/errors';
+import type { Conflict, ErrorBody, FieldError } from './api/errors';
 import type { components, operations } from './api/schema';
 
-export type { ErrorCode, FieldCode, FieldError, FieldParams } from './api/errors';
+export type { Conflict, ConflictReason, ErrorCode, FieldCode, FieldError, FieldParams } from './api/errors';
 
 // Every wire type is the server's word: its OpenAPI document, committed as `./api/openapi.json`
 // and turned into `./api/schema.d.ts`. Neither is edited by hand; after a backend change run
@@ -91,13 +91,16 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly fields: readonly FieldError[];
+  /** For `conflict`: why the change clashes with the current state. */
+  readonly conflict: Conflict | null;
 
-  constructor(status: number, code: string, message: string, fields: readonly FieldError[] = []) {
+  constructor(status: number, code: string, message: string, fields: readonly FieldError[] = [], conflict: Conflict | null = null) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.fields = fields;
+    this.conflict = conflict;
   }
 }
 
@@ -133,17 +136,19 @@ async function toApiError(res: Response): Promise<ApiError> {
   let code = 'http_' + res.status;
   let message = res.statusText || 'Request failed';
   let fields: FieldError[] = [];
+  let conflict: Conflict | null = null;
   try {
     const err = ((await res.json()) as Partial<ErrorBody> | null)?.error as Partial<ErrorBody['error']> | undefined;
     if (err && typeof err === 'object') {
       if (typeof err.code === 'string') code = err.code;
       if (typeof err.message === 'string') message = err.message;
       if (Array.isArray(err.fields)) fields = err.fields.filter(isFieldError);
+      if (typeof err.conflict?.reason === 'string') conflict = err.conflict;
     }
   } catch {
     // Not JSON (a proxy error page, say): keep the status-based error.
   }
-  return new ApiError(res.status, code, message, fields);
+  return new ApiError(res.status, code, message, fields, conflict);
 }
 
 function send(method: string, path: string, body: unknown): Promise<Response> {

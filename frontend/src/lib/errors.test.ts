@@ -104,6 +104,17 @@ describe('banners and fields', () => {
     expect(bannerMessage(null, t, fmt)).toBe('');
   });
 
+  it('words a conflict by its reason and limit, in REST and live errors alike', async () => {
+    const [t, fmt] = await inLanguage('fr');
+    const tooMany = new ApiError(409, 'conflict', 'a session has at most 20 polls', [], { reason: 'too_many_polls', max: 20 });
+    expect(errorMessage(tooMany, t)).toBe('Une session compte au plus 20 sondages.');
+    const live = { code: 'conflict', fields: [], conflict: { reason: 'already_upvoted' } };
+    expect(liveErrorMessage(live, t, fmt)).toBe('Vous avez déjà soutenu cette question.');
+    // A reason this UI does not know yet: the code's general wording.
+    const unknown = new ApiError(409, 'conflict', 'new', [], { reason: 'from_the_future' as never });
+    expect(errorMessage(unknown, t)).toBe(t('errors.conflict'));
+  });
+
   it('words every top-level code in the UI language', async () => {
     const [t, fmt] = await inLanguage('nl');
     const cases: [ApiError, string][] = [

@@ -4,7 +4,7 @@
  * UI language; the server's English `message` is only the fallback for a code this UI
  * does not know yet.
  */
-import { ApiError, type ErrorCode, type FieldCode, type FieldError } from './api';
+import { ApiError, type Conflict, type ConflictReason, type ErrorCode, type FieldCode, type FieldError } from './api';
 import { formatDateRange } from './time';
 
 export type Translate = (key: string, options?: { values?: Record<string, string | number> }) => string;
@@ -69,6 +69,57 @@ const FIELD_CODE_SET: ReadonlySet<string> = new Set(
 /** The i18n keys of the field rules, for the locale test. */
 export const FIELD_CODE_KEYS: readonly string[] = [...FIELD_CODE_SET].map((code) => `field_errors.${code}`);
 
+/** Every reason the server gives for a conflict; each is worded under `conflicts.<reason>`. */
+const CONFLICT_REASONS = Object.keys({
+  last_organiser: true,
+  command_id_reused: true,
+  too_many_questions: true,
+  already_upvoted: true,
+  not_upvoted: true,
+  question_answered: true,
+  only_pending_approved: true,
+  question_hidden: true,
+  only_listed_answering: true,
+  only_listed_answered: true,
+  merged_question_fixed: true,
+  merge_into_itself: true,
+  merge_target: true,
+  too_many_polls: true,
+  only_draft_edited: true,
+  only_draft_opened: true,
+  only_open_closed: true,
+  poll_closed: true,
+  poll_answered: true,
+  hand_already_raised: true,
+  hand_not_raised: true,
+  not_invited: true,
+  only_raised_invited: true,
+  too_many_elections: true,
+  election_closed: true,
+  only_closing_time_while_voting: true,
+  not_the_next_phase: true,
+  too_few_candidates: true,
+  empty_roll: true,
+  nominations_closed: true,
+  too_many_nominations: true,
+  nominations_fixed: true,
+  voting_not_open: true,
+  roll_not_frozen: true,
+  shortlist_fixed: true,
+  shortlist_not_open: true,
+  too_many_candidates: true,
+  board_not_published: true,
+} satisfies Record<ConflictReason, true>);
+
+/** The i18n keys of the conflict reasons, for the locale test. */
+export const CONFLICT_KEYS: readonly string[] = CONFLICT_REASONS.map((reason) => `conflicts.${reason}`);
+
+/** A conflict's reason in the UI language, or null for a reason this UI does not know yet. */
+function conflictMessage(conflict: Conflict | null | undefined, t: Translate): string | null {
+  if (!conflict || !CONFLICT_REASONS.includes(conflict.reason)) return null;
+  return t(`conflicts.${conflict.reason}`, { values: conflict.max === undefined ? {} : { max: conflict.max } });
+}
+
 /** Field and rule pairs that deserve their own wording (`field.code` → key). */
 const SPECIFIC_KEYS: Record<string, string> = {
   'email.taken': 'errors.email_taken',
@@ -103,6 +154,8 @@ export function fieldMessages(err: unknown, t: Translate, locale: string): Recor
 /** The message for an error as a whole (a banner), whatever was thrown. */
 export function errorMessage(err: unknown, t: Translate): string {
   if (err instanceof ApiError) {
+    const conflict = conflictMessage(err.conflict, t);
+    if (conflict) return conflict;
     const key = (CODE_KEYS as Record<string, string | undefined>)[err.code];
     if (key) return t(key);
     // Not one of our bodies (a proxy's page): word it by its status.
@@ -134,9 +187,11 @@ export function bannerMessage(err: unknown, t: Translate, locale: string, placed
  * `fields`): each broken rule worded by its code and numbers, or the code as a whole.
  */
 export function liveErrorMessage(err: unknown, t: Translate, locale: string): string {
-  const e = err as { code?: unknown; fields?: readonly FieldError[] } | null;
+  const e = err as { code?: unknown; fields?: readonly FieldError[]; conflict?: Conflict | null } | null;
   if (typeof e?.code !== 'string') return t('errors.generic');
   if (e.fields?.length) return [...new Set(e.fields.map((f) => fieldMessage(f, t, locale)))].join(' ');
+  const conflict = conflictMessage(e.conflict, t);
+  if (conflict) return conflict;
   const key = LIVE_CODE_KEYS[e.code] ?? (CODE_KEYS as Record<string, string | undefined>)[e.code];
   return t(key ?? 'errors.generic');
 }

@@ -237,7 +237,7 @@ export class Realtime {
         this.#pending.settle(msg.id)?.resolve(msg.data);
         return;
       case 'error': {
-        const error = new RealtimeError(msg.code, msg.message, msg.retryable, msg.fields);
+        const error = new RealtimeError(msg.code, msg.message, msg.retryable, msg.fields, msg.conflict ?? null);
         if (msg.id !== undefined) {
           const p = this.#pending.get(msg.id);
           if (!p) return;

@@ -11,7 +11,11 @@ message: string,
 /**
  * For `validation` (and `conflict` on one field): what is wrong with each field.
  */
-fields?: Array<FieldError>, };
+fields?: Array<FieldError>, 
+/**
+ * For `conflict`: the clash's reason (absent when it concerns a field: see `fields`).
+ */
+conflict?: Conflict, };
 
 export type ErrorCode = "unauthorized" | "invalid_credentials" | "forbidden" | "not_found" | "conflict" | "validation" | "bad_request" | "payload_too_large" | "rate_limited" | "unavailable" | "internal";
 
@@ -40,3 +44,11 @@ starts_on?: string,
  * The conference's last day, `YYYY-MM-DD`.
  */
 ends_on?: string, };
+
+export type Conflict = { reason: ConflictReason, 
+/**
+ * The limit reached, for the reasons that name one (`too_many_…`).
+ */
+max?: number, };
+
+export type ConflictReason = "last_organiser" | "command_id_reused" | "too_many_questions" | "already_upvoted" | "not_upvoted" | "question_answered" | "only_pending_approved" | "question_hidden" | "only_listed_answering" | "only_listed_answered" | "merged_question_fixed" | "merge_into_itself" | "merge_target" | "too_many_polls" | "only_draft_edited" | "only_draft_opened" | "only_open_closed" | "poll_closed" | "poll_answered" | "hand_already_raised" | "hand_not_raised" | "not_invited" | "only_raised_invited" | "too_many_elections" | "election_closed" | "only_closing_time_while_voting" | "not_the_next_phase" | "too_few_candidates" | "empty_roll" | "nominations_closed" | "too_many_nominations" | "nominations_fixed" | "voting_not_open" | "roll_not_frozen" | "shortlist_fixed" | "shortlist_not_open" | "too_many_candidates" | "board_not_published";

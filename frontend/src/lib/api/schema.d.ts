@@ -911,6 +911,20 @@ export interface components {
             time_zone: string;
             title: components["schemas"]["LocalizedText"];
         };
+        /** @description A clash, as the server reports it (`error.conflict`, also in `error` frames). */
+        Conflict: {
+            /**
+             * Format: int64
+             * @description The limit reached, for the reasons that name one (`too_many_…`).
+             */
+            max?: number | null;
+            reason: components["schemas"]["ConflictReason"];
+        };
+        /**
+         * @description Which clash. Stable: clients translate by it.
+         * @enum {string}
+         */
+        ConflictReason: "last_organiser" | "command_id_reused" | "too_many_questions" | "already_upvoted" | "not_upvoted" | "question_answered" | "only_pending_approved" | "question_hidden" | "only_listed_answering" | "only_listed_answered" | "merged_question_fixed" | "merge_into_itself" | "merge_target" | "too_many_polls" | "only_draft_edited" | "only_draft_opened" | "only_open_closed" | "poll_closed" | "poll_answered" | "hand_already_raised" | "hand_not_raised" | "not_invited" | "only_raised_invited" | "too_many_elections" | "election_closed" | "only_closing_time_while_voting" | "not_the_next_phase" | "too_few_candidates" | "empty_roll" | "nominations_closed" | "too_many_nominations" | "nominations_fixed" | "voting_not_open" | "roll_not_frozen" | "shortlist_fixed" | "shortlist_not_open" | "too_many_candidates" | "board_not_published";
         /** @description Who is logged in, if anyone. */
         CurrentLogin: {
             user: null | components["schemas"]["Me"];
@@ -1021,6 +1035,7 @@ export interface components {
         ErrorCode: "unauthorized" | "invalid_credentials" | "forbidden" | "not_found" | "conflict" | "validation" | "bad_request" | "payload_too_large" | "rate_limited" | "unavailable" | "internal";
         ErrorDetail: {
             code: components["schemas"]["ErrorCode"];
+            conflict?: null | components["schemas"]["Conflict"];
             /** @description For `validation` (and `conflict` on one field): what is wrong with each field. */
             fields?: components["schemas"]["FieldError"][];
             /** @description What went wrong, in English. */

@@ -106,8 +106,9 @@ describe('keys built at run time', () => {
   });
 
   it('exist for every server error code and field rule', async () => {
-    const { ERROR_CODE_KEYS, FIELD_CODE_KEYS } = await import('../errors');
+    const { CONFLICT_KEYS, ERROR_CODE_KEYS, FIELD_CODE_KEYS } = await import('../errors');
     expect(FIELD_CODE_KEYS.length).toBeGreaterThan(20);
-    expect([...ERROR_CODE_KEYS, ...FIELD_CODE_KEYS].filter((k) => !reference.has(k))).toEqual([]);
+    expect(CONFLICT_KEYS.length).toBeGreaterThan(30);
+    expect([...ERROR_CODE_KEYS, ...FIELD_CODE_KEYS, ...CONFLICT_KEYS].filter((k) => !reference.has(k))).toEqual([]);
   });
 });

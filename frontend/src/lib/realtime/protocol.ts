@@ -1,7 +1,7 @@
 // Generated from backend/src/realtime/protocol.rs by ts-rs. Do not edit.
 // Regenerate: UPDATE_PROTOCOL_TS=1 cargo test -p viaduc protocol_ts
 
-import type { FieldError } from '../api/errors';
+import type { Conflict, FieldError } from '../api/errors';
 
 export type ClientMsg = { "type": "subscribe", room: string, since?: number, epoch?: string, } | { "type": "unsubscribe", room: string, } | { "type": "command", id: string, room: string, name: string, data: unknown, };
 
@@ -11,6 +11,10 @@ export type ServerMsg = { "type": "ack", id: string, data: unknown, } | { "type"
  * the rule's code and parameters, as in the REST error body.
  */
 fields?: Array<FieldError>, 
+/**
+ * For `conflict`: the clash's reason, as in the REST error body.
+ */
+conflict?: Conflict, 
 /**
  * Sending the same command (same id) again later may succeed.
  */
