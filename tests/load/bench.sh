@@ -12,11 +12,14 @@
 #   8. ballot storms: 900 voters cast within 3 s; the same with a fifth of the first
 #      attempts cut off, with the server killed and restarted mid-storm, and with
 #      PostgreSQL restarted (`pg_ctl restart -m immediate`) mid-storm
+#   9. the chat's floor beside a vote storm: chat at 50/s to 900 screens alone, beside 450
+#      upvote-shaped transactions a second from pgbench (not Viaduc) on the same PostgreSQL,
+#      and beside a real upvote storm, in turn
 # The server under test runs on CPU 0, the load generator on CPU 1 (taskset). PostgreSQL is
 # the one at $BENCH_PG (default 127.0.0.1:5432, user postgres); the database viaduc_bench is
 # recreated. Each scenario runs $BENCH_REPEAT times (default 3). Raw results (one JSON line
 # per run) go to target/bench/results.jsonl. Usage: tests/load/bench.sh [scenario ...]
-# (panel fanout fanout-viaduc idle storm nodes votes reactions ballots; fanout-viaduc is fanout without the floor and
+# (panel fanout fanout-viaduc idle storm nodes votes reactions ballots dbload; fanout-viaduc is fanout without the floor and
 # socket.io). BENCH_VIADUC names another server binary, BENCH_RESULTS another results file.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -27,7 +30,7 @@ pg=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
 db_url="$pg/viaduc_bench"
 out=target/bench
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(panel fanout idle storm nodes votes reactions ballots)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(panel fanout idle storm nodes votes reactions ballots dbload)
 mkdir -p "$out"
 results=${BENCH_RESULTS:-$out/results.jsonl}
 : >"$results"
@@ -252,8 +255,29 @@ for scenario in "${scenarios[@]}"; do
       stop_supervised 18083
     done
     ;;
+  dbload)
+    step "9. chat at 50/s to 900 screens: alone, beside pgbench's 450 upvote-shaped transactions/s, beside an upvote storm"
+    fresh_database
+    floor_db="$pg/viaduc_bench_floor"
+    psql -q "$pg/postgres" -c "drop database if exists viaduc_bench_floor with (force)" -c "create database viaduc_bench_floor"
+    psql -q "$floor_db" -f tests/load/pgbench/setup.sql
+    runs=$repeat
+    repeat=1
+    for _ in $(seq "$runs"); do
+      viaduc_runs chat-alone-900 react --clients 900 --rate 0 --duration 10 --chat-rate 50
+      # pgbench on the load generator's core, for longer than the run's connect and storm.
+      taskset -c 1 "$(pg_bin)/pgbench" -n -f tests/load/pgbench/vote.sql -R 450 -c 20 -j 1 -T 40 \
+        "$floor_db" >>"$out/pgbench.log" 2>&1 &
+      pgbench=$!
+      viaduc_runs chat-beside-pgbench-900 react --clients 900 --rate 0 --duration 10 --chat-rate 50
+      # Its report (the rate it kept, its latency) goes to pgbench.log before the next run.
+      wait "$pgbench" || echo "pgbench failed: see $out/pgbench.log"
+      viaduc_runs upvote-storm-chat-900 vote --clients 900 --window 2 --chat-rate 50
+    done
+    repeat=$runs
+    ;;
   *)
-    echo "unknown scenario $scenario (panel fanout idle storm nodes votes reactions ballots)" >&2
+    echo "unknown scenario $scenario (panel fanout idle storm nodes votes reactions ballots dbload)" >&2
     exit 2
     ;;
   esac
