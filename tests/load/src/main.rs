@@ -26,6 +26,9 @@ enum Command {
     Ballots(ballots::BallotsArgs),
     /// The kernel's share: one thread writing frames to many loopback sockets.
     Floor(floor::FloorArgs),
+    /// The kernel's share of the reaction storm: a server on the server's core that only
+    /// reads one command a second from each socket, acks each and sends every socket bursts.
+    EchoFloor(floor::EchoArgs),
     /// Medians per label of a results file written with `--json`, and the comparisons.
     Summary { results: PathBuf },
 }
@@ -39,6 +42,7 @@ async fn main() -> anyhow::Result<()> {
         Command::React(args) => react::run(args).await?.print(),
         Command::Ballots(args) => ballots::run(args).await?.print(),
         Command::Floor(args) => floor::run(args).await?.print(),
+        Command::EchoFloor(args) => floor::run_echo(args).await?.print(),
         Command::Summary { results } => summary::print(&results),
     }
 }

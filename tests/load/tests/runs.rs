@@ -1,7 +1,8 @@
 //! The load generator against a real node: a small chat run and a small reconnect storm
 //! must deliver every message exactly once, small vote storms must count every vote once
 //! and bring every screen to the final count, a small ballot storm with dropped requests
-//! must put every acknowledged ballot on the board once, and the reports must say so.
+//! must put every acknowledged ballot on the board once, the floors must deliver every
+//! frame they write, and the reports must say so.
 
 #![allow(clippy::unwrap_used)]
 
@@ -14,7 +15,7 @@ use viaduc::http::Site;
 use viaduc::state::{AppState, Settings};
 use viaduc_load::ballots::{self, BallotsArgs};
 use viaduc_load::chat::{self, ChatArgs};
-use viaduc_load::floor::{self, FloorArgs};
+use viaduc_load::floor::{self, EchoArgs, FloorArgs};
 use viaduc_load::react::{self, ReactArgs};
 use viaduc_load::report::Report;
 use viaduc_load::vote::{self, VoteArgs};
@@ -253,4 +254,26 @@ async fn the_floor_writes_every_frame_and_times_the_writer() {
     assert_eq!(report.metric("writes"), Some(200.0));
     assert_eq!(report.metric("all read"), Some(1.0));
     assert!(report.metric("writer CPU per write").unwrap() >= 0.0);
+}
+
+#[derive(Parser)]
+struct EchoCli {
+    #[command(flatten)]
+    echo: EchoArgs,
+}
+
+/// 20 clients for 1 s: one command each, answered, and two bursts each.
+#[tokio::test]
+async fn the_echo_floor_answers_every_command_and_times_the_server() {
+    let args = EchoCli::parse_from(["echo-floor", "--sockets", "20", "--seconds", "1"]).echo;
+    let report = floor::run_echo(args).await.unwrap();
+    report.print().unwrap();
+    assert_eq!(report.metric("commands sent"), Some(20.0));
+    assert_eq!(report.metric("commands answered by the server"), Some(20.0));
+    assert_eq!(report.metric("acks received"), Some(20.0));
+    assert_eq!(report.metric("bursts received"), Some(40.0));
+    assert_eq!(report.metric("bursts expected"), Some(40.0));
+    assert_eq!(report.metric("all received"), Some(1.0));
+    assert!(report.metric("server CPU").unwrap() >= 0.0);
+    assert!(report.metric("— of which in the kernel").unwrap() >= 0.0);
 }
