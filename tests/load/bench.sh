@@ -8,7 +8,8 @@
 #   6. vote storms: 900 attendees upvote one question, or answer one poll, within 2 s (and
 #      the same with chat at 50/s beside)
 #   7. reactions: 900 attendees react every second for 10 s with chat at 50/s beside (and
-#      the chat alone, as the baseline, in turn)
+#      the chat alone, as the baseline, in turn), and the echo floor: that storm's socket I/O
+#      alone, served by a bare tokio runtime on the server's core
 #   8. ballot storms: 900 voters cast within 3 s; the same with a fifth of the first
 #      attempts cut off, with the server killed and restarted mid-storm, and with
 #      PostgreSQL restarted (`pg_ctl restart -m immediate`) mid-storm
@@ -221,6 +222,8 @@ for scenario in "${scenarios[@]}"; do
       viaduc_runs reactions-alone-900 react --clients 900 --rate 1 --duration 10 --chat-rate 0
       viaduc_runs chat-alone-900 react --clients 900 --rate 0 --duration 10 --chat-rate 50
       viaduc_runs reactions-chat-900 react --clients 900 --rate 1 --duration 10 --chat-rate 50
+      # The floor: a server doing nothing but this storm's socket I/O, on the same core.
+      once echo-floor-900 echo-floor --sockets 900 --seconds 10
     done
     repeat=$runs
     ;;
