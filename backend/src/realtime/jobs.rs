@@ -3,13 +3,15 @@
 //! them one after the other (so a client's commands apply in the order sent), each in a
 //! task of its own: a socket can vanish at any await, and a command that has started must
 //! still commit and publish (and a database connection must never go back to the pool
-//! inside a transaction, which sqlx does with a future dropped mid-`BEGIN`). The socket
-//! loop owns the connection's rooms; a job gets what it needs of them and hands back a
-//! `Reply`.
+//! inside a transaction, which sqlx does with a future dropped mid-`BEGIN`). Read-only
+//! commands, which have nothing to finish, run inside the socket's own task instead (see
+//! [`JobCtx::runs_inline`]). The socket loop owns the connection's rooms; a job gets what
+//! it needs of them and hands back a `Reply`.
 
 use std::sync::Arc;
 
 use axum::extract::ws::Utf8Bytes;
+use futures_util::future::BoxFuture;
 use serde_json::Value;
 use sqlx::Connection;
 use uuid::Uuid;
@@ -99,7 +101,27 @@ pub fn start(ctx: &Arc<JobCtx>, job: Job) -> tokio::task::JoinHandle<Reply> {
     tokio::spawn(async move { ctx.run(job).await })
 }
 
+/// Runs `job` inside the caller's task, when [`JobCtx::runs_inline`] allows it.
+pub fn inline(ctx: &Arc<JobCtx>, job: Job) -> BoxFuture<'static, Reply> {
+    let ctx = Arc::clone(ctx);
+    Box::pin(async move { ctx.run(job).await })
+}
+
 impl JobCtx {
+    /// Whether `job` may run inside the socket's own task: a read-only command (a feature's
+    /// `query`: no transaction, nothing half-done if the socket vanishes mid-way). That
+    /// saves a task and a wake-up of the socket's task per command, and a reaction storm
+    /// is 900 such commands a second.
+    pub fn runs_inline(&self, job: &Job) -> bool {
+        match job {
+            Job::Command { room, name, .. } => self
+                .features
+                .for_command(*room, name)
+                .is_ok_and(|feature| feature.is_read_only(name)),
+            _ => false,
+        }
+    }
+
     async fn run(&self, job: Job) -> Reply {
         match job {
             Job::Subscribe {

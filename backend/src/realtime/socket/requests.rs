@@ -2,8 +2,11 @@
 //! answered by), the job that runs, and the answers owed when the database is slow.
 
 use std::collections::VecDeque;
+use std::panic::AssertUnwindSafe;
 
 use axum::extract::ws::Message;
+use futures_util::future::BoxFuture;
+use futures_util::FutureExt;
 use tokio::time::Instant;
 use uuid::Uuid;
 
@@ -49,11 +52,18 @@ pub(super) enum Request {
 /// client is told to retry (`unavailable`) and the late answer is dropped: the command
 /// still runs to its end, and a retry with the same id gets its result.
 pub(super) struct RunningJob {
-    task: tokio::task::JoinHandle<Reply>,
+    task: Task,
     command: Option<(Uuid, RoomId)>,
     answer_by: Option<Instant>,
     /// The client was already told to retry.
     answered: bool,
+}
+
+/// Where a job runs: in a task of its own, or, for a read-only command, inside the socket's
+/// task (see `JobCtx::runs_inline`).
+enum Task {
+    Spawned(tokio::task::JoinHandle<Reply>),
+    Inline(BoxFuture<'static, Reply>),
 }
 
 impl Connection {
@@ -138,8 +148,13 @@ impl Connection {
                 (Job::Recheck { rooms }, None)
             }
         };
+        let task = if self.jobs.runs_inline(&job) {
+            Task::Inline(jobs::inline(&self.jobs, job))
+        } else {
+            Task::Spawned(jobs::start(&self.jobs, job))
+        };
         Some(RunningJob {
-            task: jobs::start(&self.jobs, job),
+            task,
             answer_by: answer_by.filter(|_| command.is_some()),
             command,
             answered: false,
@@ -206,13 +221,19 @@ pub(super) async fn finished(running: &mut Option<RunningJob>) -> Option<Option<
     let Some(job) = running.as_mut() else {
         return std::future::pending().await;
     };
-    let done = (&mut job.task).await;
+    let done = match &mut job.task {
+        Task::Spawned(handle) => handle.await.map_err(|error| error.to_string()),
+        Task::Inline(future) => AssertUnwindSafe(future.as_mut())
+            .catch_unwind()
+            .await
+            .map_err(|_| "panicked inline".to_owned()),
+    };
     let answered = job.answered;
     *running = None;
     match done {
         Ok(reply) => Some((!answered).then_some(reply)),
         Err(error) => {
-            tracing::error!(?error, "a connection's job panicked");
+            tracing::error!(%error, "a connection's job panicked");
             None
         }
     }
