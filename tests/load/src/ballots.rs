@@ -22,6 +22,7 @@ use tokio::time::Instant;
 use uuid::Uuid;
 use viaduc::awards::wire::Board;
 
+use crate::crowd::SETTLE;
 use crate::http::Api;
 use crate::report::{histogram, Report};
 use crate::server_stats::cpu_times;
@@ -29,9 +30,6 @@ use crate::{fixture, Common};
 
 /// The pause between two attempts of one voter.
 const RETRY_PAUSE: Duration = Duration::from_millis(250);
-/// The voters start this long after they are ready (900 tasks waking at once are the load
-/// generator's own burst, not the workload).
-const SETTLE: Duration = Duration::from_secs(1);
 
 #[derive(Args)]
 pub struct BallotsArgs {
