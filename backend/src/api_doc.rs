@@ -35,6 +35,7 @@ const BEARER_SCHEME: &str = "bearer_token";
         (name = "sessions", description = "The agenda and personal schedules"),
         (name = "panels", description = "What the people who run a session download from it"),
         (name = "awards", description = "Elections: nominations, the shortlist, secret ballots, the result and its public board"),
+        (name = "workshops", description = "Working groups: seats and their waitlist"),
         (name = "realtime", description = "Tickets for the WebSocket at /ws"),
         (name = "ops", description = "Health and readiness")
     )

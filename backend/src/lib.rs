@@ -4,7 +4,7 @@
 //! (`backend/tests/layers.rs` keeps it so):
 //! - shared pieces: [`error`], [`http`], [`db`], [`audit`], [`telemetry`], [`cli`], [`text`];
 //! - [`auth`]: accounts and logins, knowing nothing of conferences;
-//! - features: [`profiles`], [`conference`] ([`realtime`], being split into a core and its
+//! - features: [`profiles`], [`conference`], [`workshops`] ([`realtime`], being split into a core and its
 //!   features, is not placed yet);
 //! - the application, wiring everything: this file ([`app`]), [`state`], [`server`],
 //!   [`api_doc`], [`admin`], [`demo`] and the frontend's files.
@@ -38,6 +38,7 @@ pub mod state;
 pub mod telemetry;
 pub mod text;
 mod web;
+pub mod workshops;
 
 use std::sync::Arc;
 
@@ -112,5 +113,6 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(conference::router())
         .merge(panels::router())
         .merge(awards::router())
+        .merge(workshops::router())
         .merge(realtime::router())
 }

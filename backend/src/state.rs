@@ -14,7 +14,9 @@ use crate::http::Site;
 use crate::metrics::Metrics;
 use crate::realtime::feature::Features;
 use crate::realtime::{Heartbeat, Realtime};
-use crate::{announcements, awards, chat, conference, notifications, panels, private_rooms};
+use crate::{
+    announcements, awards, chat, conference, notifications, panels, private_rooms, workshops,
+};
 
 /// The live features, each registered with one line: their rooms, commands and snapshots
 /// plug into the real-time core (see `docs/realtime.md`, "Adding a live feature").
@@ -32,6 +34,7 @@ pub fn live_features(embed_origins: &[String]) -> Features {
         .with(panels::Hands::default())
         .with(panels::Reactions)
         .with(awards::Elections)
+        .with(workshops::Boards)
 }
 
 #[derive(Clone, FromRef)]

@@ -39,6 +39,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "announcements",
             "panels",
             "awards",
+            "workshops",
         ],
     ),
     (

@@ -64,6 +64,26 @@ pub enum ConflictReason {
     ShortlistNotOpen,
     TooManyCandidates,
     BoardNotPublished,
+    // Working groups.
+    BoardLocked,
+    TooManySections,
+    TooManyNotes,
+    KeywordsSectionTakesNoNotes,
+    MergedNoteTooLong,
+    NoVotingRound,
+    VotingRoundOpen,
+    NoDotsLeft,
+    NoDotOnNote,
+    TooManyKeywords,
+    KeywordAlreadyProposed,
+    ModeratorCalledRecently,
+    // Working groups: the synthesis.
+    SynthesisTooLarge,
+    SynthesisNotEmpty,
+    SynthesisEmpty,
+    SynthesisUnchanged,
+    TooManyVersions,
+    RapporteurNotInGroup,
 }
 
 impl Conflict {
@@ -130,6 +150,28 @@ impl std::fmt::Display for Conflict {
             ShortlistNotOpen => "move the election on to the shortlist first",
             TooManyCandidates => return write!(f, "an election has at most {max} candidates"),
             BoardNotPublished => "the board is published with the result, at the reveal",
+            BoardLocked => "the facilitator has locked this board",
+            TooManySections => return write!(f, "a board has at most {max} sections"),
+            TooManyNotes => return write!(f, "one person may have at most {max} notes on a board"),
+            KeywordsSectionTakesNoNotes => "this section holds the keyword cloud, not notes",
+            MergedNoteTooLong => {
+                return write!(f, "the two notes together would be longer than {max} characters")
+            }
+            NoVotingRound => "no dot-voting round is open",
+            VotingRoundOpen => "a dot-voting round is already open",
+            NoDotsLeft => "you have no dots left in this round",
+            NoDotOnNote => "you have no dot on this note in this round",
+            TooManyKeywords => return write!(f, "you may propose at most {max} keywords"),
+            KeywordAlreadyProposed => "you already proposed this keyword",
+            ModeratorCalledRecently => "you called a moderator less than a minute ago",
+            SynthesisTooLarge => return write!(f, "the synthesis may be at most {max} bytes long"),
+            SynthesisNotEmpty => "the synthesis already has text: only an empty one is pre-filled",
+            SynthesisEmpty => "an empty synthesis cannot be published",
+            SynthesisUnchanged => "the synthesis has not changed since its last published version",
+            TooManyVersions => return write!(f, "a synthesis has at most {max} published versions"),
+            RapporteurNotInGroup => {
+                "rapporteurs are chosen among the people seated in the working group and the session's people"
+            }
         };
         f.write_str(english)
     }

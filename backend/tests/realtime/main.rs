@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod boards;
 mod cancellation;
 mod crew;
 mod election_faults;

@@ -109,6 +109,18 @@ const CONFLICT_REASONS = Object.keys({
   shortlist_not_open: true,
   too_many_candidates: true,
   board_not_published: true,
+  board_locked: true,
+  too_many_sections: true,
+  too_many_notes: true,
+  keywords_section_takes_no_notes: true,
+  merged_note_too_long: true,
+  no_voting_round: true,
+  voting_round_open: true,
+  no_dots_left: true,
+  no_dot_on_note: true,
+  too_many_keywords: true,
+  keyword_already_proposed: true,
+  moderator_called_recently: true,
 } satisfies Record<ConflictReason, true>);
 
 /** The i18n keys of the conflict reasons, for the locale test. */
