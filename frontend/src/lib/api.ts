@@ -78,6 +78,11 @@ export type BallotRecorded = Schemas['BallotRecorded'];
 export type Board = Schemas['Board'];
 export type ElectionResult = Schemas['ElectionResult'];
 
+// The working groups (workshops/).
+/** A working group's seats, one's own place, and for who runs it everyone seated and waiting. */
+export type Seats = Schemas['Seats'];
+export type SeatHolder = Schemas['SeatHolder'];
+
 type SessionQuery = NonNullable<operations['list_sessions']['parameters']['query']>;
 /** The agenda's filter: an empty value (the "all" choice of a select) filters nothing. */
 export type SessionFilter = { [K in keyof SessionQuery]?: SessionQuery[K] | '' };
@@ -276,6 +281,11 @@ export const api = {
   /** The public board of a revealed election (no login needed). */
   board: (slug: string, id: string) => request<Board>('GET', elections(slug, id, 'board')),
   boardUrl: (slug: string, id: string) => elections(slug, id, 'board'),
+  seats: (slug: string, id: string) => request<Seats>('GET', seats(slug, id)),
+  /** A seat, or a place on the waitlist when the working group is full; again changes nothing. */
+  signUp: (slug: string, id: string) => request<Seats>('POST', seats(slug, id)),
+  /** Gives one's seat or waitlist place back; the first person waiting takes a freed seat. */
+  withdraw: (slug: string, id: string) => request<Seats>('DELETE', seats(slug, id)),
 };
 
 /** `/api/conferences/{slug}/elections[/{id}[/{rest}]]`; `rest` is already encoded. */
@@ -283,6 +293,11 @@ function elections(slug: string, id?: string, rest?: string): string {
   const base = `/api/conferences/${enc(slug)}/elections`;
   if (!id) return base;
   return `${base}/${enc(id)}${rest ? '/' + rest : ''}`;
+}
+
+/** `/api/conferences/{slug}/sessions/{id}/seats`. */
+function seats(slug: string, id: string): string {
+  return `/api/conferences/${enc(slug)}/sessions/${enc(id)}/seats`;
 }
 
 /** The files a session's moderators can download. */

@@ -75,6 +75,20 @@ describe('notification sentences', () => {
     });
   });
 
+  it('words a working group’s freed seat and a call for a moderator, with a link when the conference is named', () => {
+    const seat = note('w', false, 'workshop.seat', { session_id: 's1', title: { en: 'Cross-border workshop', fr: 'Atelier transfrontalier' } });
+    expect(describeNotification(seat, t, 'fr')).toEqual({
+      text: '[notifications.workshop_seat {"session":"Atelier transfrontalier"}]',
+      href: null,
+    });
+    const call = note('c', false, 'workshop.call', { session_id: 's1', conference_slug: 'ecc-2026', by: 'Aurélie' });
+    expect(describeNotification(call, t, 'en')).toEqual({
+      text: '[notifications.workshop_call {"name":"Aurélie"}]',
+      href: '/c/ecc-2026/sessions/s1',
+    });
+    expect(describeNotification(note('x', false, 'workshop.call', { session_id: 's1' }), t, 'en').text).toBe('[notifications.generic]');
+  });
+
   it('gives unknown kinds and unexpected data the generic sentence, without a link', () => {
     const generic = { text: '[notifications.generic]', href: null };
     expect(describeNotification(note('m', false, 'meeting.requested', { from: 'Bo' }), t, 'en')).toEqual(generic);

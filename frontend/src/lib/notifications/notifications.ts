@@ -89,7 +89,26 @@ const KINDS: Record<string, (data: Record<string, unknown>, t: Translate, locale
       href: `/c/${enc(slug)}/sessions/${enc(id)}`,
     };
   },
+  // A seat in a working group, freed by someone who withdrew: the board is open to them now.
+  'workshop.seat': (d, t, locale) => {
+    const session = title(d.title, locale);
+    if (!session) return null;
+    return { text: t('notifications.workshop_seat', { values: { session } }), href: sessionHref(d) };
+  },
+  // Someone on a working group's board needs a moderator.
+  'workshop.call': (d, t) => {
+    const name = text(d.by);
+    if (!name) return null;
+    return { text: t('notifications.workshop_call', { values: { name } }), href: sessionHref(d) };
+  },
 };
+
+/** The session a notification is about, when its data names the conference too. */
+function sessionHref(d: Record<string, unknown>): string | null {
+  const slug = text(d.conference_slug);
+  const id = text(d.session_id);
+  return slug && id ? `/c/${enc(slug)}/sessions/${enc(id)}` : null;
+}
 
 export function describeNotification(n: Notification, t: Translate, locale: string): Described {
   const known = Object.hasOwn(KINDS, n.kind) ? KINDS[n.kind]!(n.data ?? {}, t, locale) : null;
