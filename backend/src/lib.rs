@@ -114,5 +114,6 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(panels::router())
         .merge(awards::router())
         .merge(workshops::router())
+        .merge(workshops::synthesis::router())
         .merge(realtime::router())
 }

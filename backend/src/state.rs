@@ -35,6 +35,7 @@ pub fn live_features(embed_origins: &[String]) -> Features {
         .with(panels::Reactions)
         .with(awards::Elections)
         .with(workshops::Boards)
+        .with(workshops::synthesis::Syntheses)
 }
 
 #[derive(Clone, FromRef)]

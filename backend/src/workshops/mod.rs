@@ -15,6 +15,8 @@ mod keywords;
 mod notes;
 mod seats;
 mod sections;
+pub mod seed;
+pub mod synthesis;
 pub mod wire;
 
 use std::sync::Arc;

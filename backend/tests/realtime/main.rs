@@ -24,3 +24,4 @@ mod reactions;
 mod resume;
 mod rights;
 mod stage;
+mod synthesis;
