@@ -16,11 +16,13 @@
 #   9. the chat's floor beside a vote storm: chat at 50/s to 900 screens alone, beside 450
 #      upvote-shaped transactions a second from pgbench (not Viaduc) on the same PostgreSQL,
 #      and beside a real upvote storm, in turn
+#  10. breakouts: 15 working-group boards of 60 participants, each acting every 2 s (450
+#      actions/s): delivery to the board's other screens, and the dots exact at the end
 # The server under test runs on CPU 0, the load generator on CPU 1 (taskset). PostgreSQL is
 # the one at $BENCH_PG (default 127.0.0.1:5432, user postgres); the database viaduc_bench is
 # recreated. Each scenario runs $BENCH_REPEAT times (default 3). Raw results (one JSON line
 # per run) go to target/bench/results.jsonl. Usage: tests/load/bench.sh [scenario ...]
-# (panel fanout fanout-viaduc idle storm nodes votes reactions ballots dbload; fanout-viaduc is fanout without the floor and
+# (panel fanout fanout-viaduc idle storm nodes votes reactions ballots dbload boards; fanout-viaduc is fanout without the floor and
 # socket.io). BENCH_VIADUC names another server binary, BENCH_RESULTS another results file.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -31,7 +33,7 @@ pg=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
 db_url="$pg/viaduc_bench"
 out=target/bench
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(panel fanout idle storm nodes votes reactions ballots dbload)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(panel fanout idle storm nodes votes reactions ballots dbload boards)
 mkdir -p "$out"
 results=${BENCH_RESULTS:-$out/results.jsonl}
 : >"$results"
@@ -279,8 +281,13 @@ for scenario in "${scenarios[@]}"; do
     done
     repeat=$runs
     ;;
+  boards)
+    step "10. breakouts: 15 boards x 60 participants, each acting every 2 s for 20 s"
+    fresh_database
+    viaduc_runs boards-15x60 boards --boards 15 --per-board 60 --interval 2 --duration 20
+    ;;
   *)
-    echo "unknown scenario $scenario (panel fanout idle storm nodes votes reactions ballots dbload)" >&2
+    echo "unknown scenario $scenario (panel fanout idle storm nodes votes reactions ballots dbload boards)" >&2
     exit 2
     ;;
   esac

@@ -3,6 +3,7 @@
 //! can be explored at once.
 
 mod election;
+mod workshop;
 mod people;
 mod programme;
 
@@ -10,6 +11,7 @@ use chrono::{NaiveDate, TimeZone};
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use crate::conference::sessions::SessionKind;
 use crate::conference::{set_member_role, ConferenceRole};
 use crate::text::LocalizedText;
 use people::CLUSTERS;
@@ -168,6 +170,7 @@ pub async fn load(db: &PgPool) -> anyhow::Result<DemoLogins> {
         Host::Speaker => role_ids[2],
         Host::Attendee(index) => attendee_ids[index * 4 % attendee_ids.len()],
     };
+    let mut first_workshop = None;
     for session in PROGRAMME {
         let day = first_day + chrono::Days::new(session.day.into());
         let at = |(hour, minute): (u32, u32)| {
@@ -197,6 +200,9 @@ pub async fn load(db: &PgPool) -> anyhow::Result<DemoLogins> {
         )
         .execute(&mut *tx)
         .await?;
+        if session.kind == SessionKind::WorkingGroup {
+            first_workshop.get_or_insert(session_id);
+        }
         for (host, role) in session.people {
             sqlx::query!(
                 "insert into session_people (session_id, user_id, role) values ($1, $2, $3)",
@@ -209,6 +215,13 @@ pub async fn load(db: &PgPool) -> anyhow::Result<DemoLogins> {
         }
     }
     election::load(&mut tx, conference_id, role_ids[0], &attendee_ids).await?;
+    if let Some(session_id) = first_workshop {
+        // The demo attendee and eleven cluster members around the textile workshop's table.
+        let seated: Vec<Uuid> = std::iter::once(role_ids[3])
+            .chain(attendee_ids.iter().copied().take(11))
+            .collect();
+        workshop::load(&mut tx, session_id, &seated).await?;
+    }
     tx.commit().await?;
     tracing::info!(
         attendees = attendee_ids.len() + role_ids.len(),

@@ -61,11 +61,18 @@ pub async fn ensure(db: &PgPool, session_id: Uuid) -> AppResult<bool> {
         return Ok(observers);
     }
     let mut tx = db.begin().await?;
+    insert(&mut tx, session_id).await?;
+    tx.commit().await?;
+    Ok(false)
+}
+
+/// Makes session `session_id`'s board with the default sections, unless it exists.
+pub async fn insert(db: &mut PgConnection, session_id: Uuid) -> AppResult<()> {
     let made = sqlx::query!(
         "insert into boards (session_id) values ($1) on conflict do nothing",
         session_id
     )
-    .execute(&mut *tx)
+    .execute(&mut *db)
     .await?;
     if made.rows_affected() == 1 {
         for (position, (kind, titles)) in (0..).zip(DEFAULT_SECTIONS) {
@@ -75,11 +82,10 @@ pub async fn ensure(db: &PgPool, session_id: Uuid) -> AppResult<bool> {
                     .map(|(language, text)| (language.to_string(), text.to_string()))
                     .collect(),
             );
-            sections::insert(&mut tx, session_id, position, kind, &title, &[]).await?;
+            sections::insert(db, session_id, position, kind, &title, &[]).await?;
         }
     }
-    tx.commit().await?;
-    Ok(false)
+    Ok(())
 }
 
 pub async fn is_locked(db: &mut PgConnection, session_id: Uuid) -> AppResult<bool> {

@@ -72,12 +72,17 @@ async fn announce(ctx: &CommandCtx<'_>, etx: &mut EventTx) -> AppResult<MyKeywor
     })
 }
 
-/// Counts one keyword more (or, with `-1`, less) to the caller, within the board's allowance
+/// Counts one keyword more (or, with `-1`, less) to `user_id`, within the board's allowance
 /// (which may have been lowered since: taking a word back always counts).
-async fn count_keyword(ctx: &CommandCtx<'_>, db: &mut PgConnection, change: i16) -> AppResult<()> {
+async fn count_keyword(
+    db: &mut PgConnection,
+    session_id: Uuid,
+    user_id: Uuid,
+    change: i16,
+) -> AppResult<()> {
     let allowance = sqlx::query_scalar!(
         "select keywords_per_person from boards where session_id = $1",
-        ctx.room.id
+        session_id
     )
     .fetch_one(&mut *db)
     .await?;
@@ -86,8 +91,8 @@ async fn count_keyword(ctx: &CommandCtx<'_>, db: &mut PgConnection, change: i16)
          on conflict (session_id, user_id) do update set keywords = board_authors.keywords + $3
          where board_authors.keywords + $3 >= 0 and ($3 < 0 or board_authors.keywords + $3 <= $4)
          returning keywords",
-        ctx.room.id,
-        ctx.user_id,
+        session_id,
+        user_id,
         change,
         allowance
     )
@@ -102,28 +107,35 @@ async fn count_keyword(ctx: &CommandCtx<'_>, db: &mut PgConnection, change: i16)
     Ok(())
 }
 
+/// Records `user_id`'s keyword `word` (already checked), within the board's allowance
+/// (the demo's too).
+pub async fn insert(db: &mut PgConnection, session_id: Uuid, user_id: Uuid, word: &str) -> AppResult<()> {
+    let folded = fold(word);
+    let added = sqlx::query!(
+        "insert into board_keywords (session_id, user_id, folded, word) values ($1, $2, $3, $4)
+         on conflict do nothing",
+        session_id,
+        user_id,
+        folded,
+        word
+    )
+    .execute(&mut *db)
+    .await?;
+    if added.rows_affected() == 0 {
+        return Err(AppError::conflict(ConflictReason::KeywordAlreadyProposed));
+    }
+    count_keyword(db, session_id, user_id, 1).await
+}
+
 pub async fn propose(
     ctx: &CommandCtx<'_>,
     etx: &mut EventTx,
     keyword: Keyword,
 ) -> AppResult<MyKeywords> {
     require_writer(ctx)?;
-    let (word, folded) = checked(&keyword)?;
+    let (word, _) = checked(&keyword)?;
     require_unlocked(ctx, etx.conn()).await?;
-    let added = sqlx::query!(
-        "insert into board_keywords (session_id, user_id, folded, word) values ($1, $2, $3, $4)
-         on conflict do nothing",
-        ctx.room.id,
-        ctx.user_id,
-        folded,
-        word
-    )
-    .execute(etx.conn())
-    .await?;
-    if added.rows_affected() == 0 {
-        return Err(AppError::conflict(ConflictReason::KeywordAlreadyProposed));
-    }
-    count_keyword(ctx, etx.conn(), 1).await?;
+    insert(etx.conn(), ctx.room.id, ctx.user_id, &word).await?;
     announce(ctx, etx).await
 }
 
@@ -145,7 +157,7 @@ pub async fn withdraw(
     .fetch_optional(etx.conn())
     .await?
     .ok_or(AppError::NotFound("keyword"))?;
-    count_keyword(ctx, etx.conn(), -1).await?;
+    count_keyword(etx.conn(), ctx.room.id, ctx.user_id, -1).await?;
     announce(ctx, etx).await
 }
 

@@ -170,6 +170,39 @@ async fn count_note(
     Ok(())
 }
 
+/// A note as its author wrote it.
+pub struct Written<'a> {
+    pub section_id: Uuid,
+    pub body: &'a str,
+    pub language: &'a str,
+    pub colour: NoteColour,
+}
+
+/// Writes `author`'s note, counted to their allowance (the demo's too).
+pub async fn insert(
+    db: &mut PgConnection,
+    session_id: Uuid,
+    author: Uuid,
+    note: &Written<'_>,
+) -> AppResult<Uuid> {
+    count_note(db, session_id, author, 1).await?;
+    let id = Uuid::new_v4();
+    sqlx::query!(
+        "insert into board_notes (id, session_id, section_id, author_id, body, language, colour)
+         values ($1, $2, $3, $4, $5, $6, $7)",
+        id,
+        session_id,
+        note.section_id,
+        author,
+        note.body,
+        note.language,
+        note.colour as NoteColour
+    )
+    .execute(db)
+    .await?;
+    Ok(id)
+}
+
 pub async fn add(ctx: &CommandCtx<'_>, etx: &mut EventTx, new: NewNote) -> AppResult<Note> {
     require_writer(ctx)?;
     let body = checked_body(&new.body)?;
@@ -177,21 +210,14 @@ pub async fn add(ctx: &CommandCtx<'_>, etx: &mut EventTx, new: NewNote) -> AppRe
     let session_id = ctx.room.id;
     require_unlocked(ctx, etx.conn()).await?;
     require_notes_section(etx.conn(), session_id, new.section_id).await?;
-    count_note(etx.conn(), session_id, ctx.user_id, 1).await?;
-    let id = Uuid::new_v4();
-    sqlx::query!(
-        "insert into board_notes (id, session_id, section_id, author_id, body, language, colour)
-         values ($1, $2, $3, $4, $5, $6, $7)",
-        id,
-        session_id,
-        new.section_id,
-        ctx.user_id,
-        body,
-        new.language,
-        new.colour.unwrap_or(NoteColour::Yellow) as NoteColour
-    )
-    .execute(etx.conn())
-    .await?;
+    let colour = new.colour.unwrap_or(NoteColour::Yellow);
+    let written = Written {
+        section_id: new.section_id,
+        body: &body,
+        language: &new.language,
+        colour,
+    };
+    let id = insert(etx.conn(), session_id, ctx.user_id, &written).await?;
     announce(etx, session_id, id, None).await
 }
 

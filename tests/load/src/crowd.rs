@@ -43,6 +43,23 @@ where
     Fut: Future<Output = anyhow::Result<T>> + Send,
     T: Send + 'static,
 {
+    let rooms = vec![room.to_owned(); fixture.tokens.len()];
+    gather_in(common, fixture, &rooms, concurrency, act).await
+}
+
+/// [`gather`] with each fixture user in a room of its own choosing: `rooms[index]`.
+pub async fn gather_in<T, F, Fut>(
+    common: &Common,
+    fixture: &Fixture,
+    rooms: &[String],
+    concurrency: usize,
+    act: F,
+) -> anyhow::Result<Outcome<T>>
+where
+    F: Fn(usize, Ws, Instant) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = anyhow::Result<T>> + Send,
+    T: Send + 'static,
+{
     let clients = fixture.tokens.len();
     let joined = Arc::new(Barrier::new(clients + 1));
     let go = Arc::new(Barrier::new(clients + 1));
@@ -50,7 +67,7 @@ where
     let start = Arc::new(OnceLock::<Instant>::new());
     let mut tasks = JoinSet::new();
     for (index, token) in fixture.tokens.iter().cloned().enumerate() {
-        let (url, room) = (common.url.clone(), room.to_owned());
+        let (url, room) = (common.url.clone(), rooms[index].clone());
         let (joined, go, slots, start) = (joined.clone(), go.clone(), slots.clone(), start.clone());
         let source = pick_source(&common.sources, index);
         let act = act.clone();

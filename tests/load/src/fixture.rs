@@ -165,6 +165,80 @@ impl Fixture {
         Ok(id)
     }
 
+    /// `boards` new working-group sessions, each with `per_board` of the load users seated
+    /// (in order), one section and a dot-voting round of `dots` per person open: their rooms
+    /// and sections.
+    pub async fn new_boards(
+        &self,
+        boards: usize,
+        per_board: usize,
+        dots: i16,
+    ) -> anyhow::Result<Vec<(String, Uuid)>> {
+        let mut rooms = Vec::with_capacity(boards);
+        for (board, seated) in self.user_ids.chunks(per_board).take(boards).enumerate() {
+            let id = Uuid::new_v4();
+            let mut tx = self.db.begin().await?;
+            sqlx::query!(
+                r#"insert into sessions (id, conference_id, kind, title, starts_at, ends_at)
+                   select $1, id, 'working_group', jsonb_build_object('en', 'Load board ' || $3::int),
+                          (starts_on + time '14:00') at time zone time_zone,
+                          (starts_on + time '15:00') at time zone time_zone
+                   from conferences where id = $2"#,
+                id,
+                self.conference_id,
+                board as i32
+            )
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query!(
+                "insert into workshop_seats (session_id, user_id, status)
+                 select $1, unnest($2::uuid[]), 'seated'",
+                id,
+                seated
+            )
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query!("insert into boards (session_id) values ($1)", id)
+                .execute(&mut *tx)
+                .await?;
+            let section = Uuid::new_v4();
+            sqlx::query!(
+                r#"insert into board_sections (id, session_id, position, kind, title)
+                   values ($2, $1, 0, 'notes', '{"en": "Proposals"}')"#,
+                id,
+                section
+            )
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query!(
+                "insert into board_rounds (id, session_id, dots) values (gen_random_uuid(), $1, $2)",
+                id,
+                dots
+            )
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            rooms.push((format!("workshop:{id}"), section));
+        }
+        Ok(rooms)
+    }
+
+    /// The dots on each note of board `room`, as stored.
+    pub async fn stored_dots(&self, room: &str) -> anyhow::Result<Vec<(Uuid, i64)>> {
+        let id: Uuid = room.strip_prefix("workshop:").context("not a board room")?.parse()?;
+        Ok(sqlx::query!(
+            r#"select n.id, coalesce(sum(d.dots), 0)::int8 as "dots!" from board_notes n
+               left join board_dots d on d.note_id = n.id
+               where n.session_id = $1 group by n.id"#,
+            id
+        )
+        .fetch_all(&self.db)
+        .await?
+        .into_iter()
+        .map(|row| (row.id, row.dots))
+        .collect())
+    }
+
     /// The upvotes of question `id`, or the answers of poll `id`, as stored.
     pub async fn stored_votes(&self, id: Uuid) -> anyhow::Result<i64> {
         let count = sqlx::query_scalar!(

@@ -4,6 +4,7 @@
 //! `tests/load/bench.sh` runs them all.
 
 pub mod ballots;
+pub mod boards;
 pub mod chat;
 mod client;
 mod crowd;

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
-use viaduc_load::{ballots, chat, floor, idle, react, summary, vote};
+use viaduc_load::{ballots, boards, chat, floor, idle, react, summary, vote};
 
 #[derive(Parser)]
 #[command(about = "Load generator for Viaduc's real-time layer")]
@@ -24,6 +24,8 @@ enum Command {
     React(react::ReactArgs),
     /// Every attendee casts a ballot in one election within seconds, then the board is checked.
     Ballots(ballots::BallotsArgs),
+    /// Breakouts: many working-group boards at once, every participant acting every few seconds.
+    Boards(boards::BoardsArgs),
     /// The kernel's share: one thread writing frames to many loopback sockets.
     Floor(floor::FloorArgs),
     /// The kernel's share of the reaction storm: a server on the server's core that only
@@ -41,6 +43,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Vote(args) => vote::run(args).await?.print(),
         Command::React(args) => react::run(args).await?.print(),
         Command::Ballots(args) => ballots::run(args).await?.print(),
+        Command::Boards(args) => boards::run(args).await?.print(),
         Command::Floor(args) => floor::run(args).await?.print(),
         Command::EchoFloor(args) => floor::run_echo(args).await?.print(),
         Command::Summary { results } => summary::print(&results),

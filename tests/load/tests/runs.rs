@@ -1,7 +1,8 @@
 //! The load generator against a real node: a small chat run and a small reconnect storm
 //! must deliver every message exactly once, small vote storms must count every vote once
 //! and bring every screen to the final count, a small ballot storm with dropped requests
-//! must put every acknowledged ballot on the board once, the floors must deliver every
+//! must put every acknowledged ballot on the board once, small breakouts must show every
+//! screen the dots stored and acknowledged, the floors must deliver every
 //! frame they write, and the reports must say so.
 
 #![allow(clippy::unwrap_used)]
@@ -14,6 +15,7 @@ use sqlx::PgPool;
 use viaduc::http::Site;
 use viaduc::state::{AppState, Settings};
 use viaduc_load::ballots::{self, BallotsArgs};
+use viaduc_load::boards::{self, BoardsArgs};
 use viaduc_load::chat::{self, ChatArgs};
 use viaduc_load::floor::{self, EchoArgs, FloorArgs};
 use viaduc_load::react::{self, ReactArgs};
@@ -202,6 +204,31 @@ async fn a_ballot_storm_with_dropped_requests_puts_every_ballot_on_the_board_onc
     assert_eq!(figure(&report, "on the board twice"), 0.0);
     assert_eq!(figure(&report, "tally = acknowledged voters"), 1.0);
     assert_eq!(figure(&report, "board verifies (recount, chain)"), 1.0);
+}
+
+#[derive(Parser)]
+struct BoardsCli {
+    #[command(flatten)]
+    boards: BoardsArgs,
+}
+
+/// Three boards of eight participants acting every half second: every action answered
+/// without error, delivered to the other screens, the dots exact on every screen.
+#[sqlx::test(migrator = "viaduc::db::MIGRATOR")]
+async fn small_breakouts_deliver_every_action_and_count_the_dots_exactly(db: PgPool) {
+    let options = db.connect_options();
+    let (url, database_url) = node(&db, &options).await;
+    let mut argv = node_argv(&url, &database_url);
+    argv.extend_from_slice(&["--boards", "3", "--per-board", "8", "--interval", "0.5", "--duration", "3"]);
+    let report = boards::run(BoardsCli::parse_from(argv).boards).await.unwrap();
+    report.print().unwrap();
+    assert_eq!(figure(&report, "errors"), 0.0);
+    assert_eq!(figure(&report, "screens failed"), 0.0);
+    // 24 participants, 6 actions each, each seen by the 7 others of its board.
+    assert_eq!(figure(&report, "actions acknowledged"), 144.0);
+    assert_eq!(figure(&report, "deliveries timed"), 144.0 * 7.0);
+    assert_eq!(figure(&report, "dots stored = dots acknowledged"), 1.0);
+    assert_eq!(figure(&report, "screens showing the stored dots"), 24.0);
 }
 
 #[derive(Parser)]
