@@ -1,6 +1,7 @@
 //! Seats in a working group: members sign up ahead (or on the day while seats are free);
 //! when it is full they join a waitlist, promoted in order when someone withdraws — the
-//! promoted person is notified and enters the board at once. Every change of a session's
+//! promoted person is notified and enters the board at once (seats an organiser adds by
+//! raising the capacity go to them at the next sign-up or withdrawal). Every change of a session's
 //! seats locks the session row, so concurrent withdrawals promote each waiting person once
 //! and never seat more than the capacity.
 
@@ -160,6 +161,8 @@ pub async fn sign_up(
     let user_id = access.user.id;
     let mut etx = EventTx::begin(&db).await?;
     let capacity = lock_seats(etx.conn(), id).await?;
+    // Seats freed by a larger capacity go to the people waiting first, not to a newcomer.
+    promote(&mut etx, id, capacity, access.conference_id).await?;
     let seated = seated_count(etx.conn(), id).await?;
     let status = match capacity {
         Some(capacity) if seated >= i64::from(capacity) => SeatStatus::Waitlisted,

@@ -162,6 +162,18 @@ async fn seats_fill_then_a_waitlist_is_promoted_in_order_and_notified(db: PgPool
         .unwrap()
         .contains(&json!("participant")));
 
+    // A seat the organiser adds goes to Dirk, who waited, not to Eve, who just came.
+    sqlx::query("update sessions set capacity = 3 where id = $1")
+        .bind(session)
+        .execute(&db)
+        .await
+        .unwrap();
+    let (_, eve) = member_user(&app, conference, "Eve", "attendee").await;
+    let eve_seat = sign_up(&app, conference, session, &eve).await;
+    assert_eq!(eve_seat["mine"], json!({"status": "waitlisted", "position": 1}));
+    let (_, dirk_seat) = http_json(&app, "GET", &path, &tokens[3].1).await;
+    assert_eq!(dirk_seat["mine"]["status"], "seated");
+
     // Nothing to give back twice; a panel has no seats; a stranger sees nothing.
     assert_eq!(http_json(&app, "DELETE", &path, &tokens[0].1).await.0, 404);
     let panel = session_of_kind(&db, conference).await;
