@@ -209,7 +209,7 @@ describe('the keyword cloud and the countdown', () => {
       { word: 'b', folded: 'b', people: 3 },
       { word: 'c', folded: 'c', people: 1 },
     ];
-    expect(words.map((w) => cloudSize(w, words))).toEqual([2.5, 1.75, 1]);
+    expect(words.map((w) => cloudSize(w, words))).toEqual([2, 1.5, 1]);
     expect(cloudSize(words[0]!, [words[0]!])).toBe(1.5);
   });
 

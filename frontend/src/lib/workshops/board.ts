@@ -186,13 +186,16 @@ export function replacedBy(note: Note, me: string | null): string | null {
   return (note.edited_by ?? note.author)?.name ?? '';
 }
 
-/** A cloud word's font size in rem: 1 for the least proposed, up to 2.5 for the most. */
+/**
+ * A cloud word's font size in rem: 1 for the least proposed, up to 2 for the most (larger
+ * would break long words such as "Décloisonnement" in a phone-wide column).
+ */
 export function cloudSize(word: CloudWord, words: readonly CloudWord[]): number {
   const people = words.map((w) => w.people);
   const least = Math.min(...people);
   const most = Math.max(...people);
   if (most === least) return 1.5;
-  return Math.round((1 + (1.5 * (word.people - least)) / (most - least)) * 100) / 100;
+  return Math.round((1 + (word.people - least) / (most - least)) * 100) / 100;
 }
 
 /** How one's own keyword is shown: the cloud's spelling of it, or the folded form. */
