@@ -1,9 +1,10 @@
 // A working group's board with two participants and its facilitator, each on their own
 // screen: both take a seat, notes appear live on the other screens (one tagged in Dutch), the
 // facilitator opens a dot-voting round whose dots are counted on every screen, the keyword
-// cloud folds "Émulation" and "emulation" into one word of two people, the
-// facilitator merges a duplicate into a note (dots and all) and locks the board, which the
-// participants see. The filled board is screenshot at desktop width and at 390 px.
+// cloud folds "Émulation" and "emulation" into one word of two people, the facilitator merges
+// a duplicate into a note (a voter of both counted once), pins, groups and colours it, starts
+// a countdown and locks the board, which the participants see. The filled board (the demo's
+// seed workshop and this test's notes) is screenshot at desktop width and at 390 px.
 //
 //   VIADUC_URL=http://127.0.0.1:8080 npm test
 import { test } from 'node:test';
@@ -131,6 +132,13 @@ test('two participants and a facilitator fill a working group’s board live', {
     await ana.getByRole('heading', { name: 'Marchés publics' }).waitFor();
     await note(ana, barrier).getByText('Pinned', { exact: true }).waitFor();
 
+    // A countdown on every screen.
+    await facilitator.getByLabel('Minutes', { exact: true }).fill('5');
+    await facilitator.getByLabel('What for (optional)').fill('Propositions');
+    await facilitator.getByRole('button', { name: 'Start', exact: true }).click();
+    await ana.getByText('Propositions', { exact: true }).waitFor();
+    assert.match(await ana.getByRole('timer').textContent(), /^[45]:\d\d$/);
+
     await audit(facilitator);
     await screenshot(facilitator, 'board-facilitator-desktop.png');
     await audit(ana);
@@ -138,6 +146,9 @@ test('two participants and a facilitator fill a working group’s board live', {
     await ana.setViewportSize({ width: 390, height: 900 });
     await audit(ana);
     await screenshot(ana, 'board-participant-mobile.png');
+    await facilitator.setViewportSize({ width: 390, height: 900 });
+    await audit(facilitator);
+    await screenshot(facilitator, 'board-facilitator-mobile.png');
 
     // Locked: the participants see it and can no longer add notes.
     await facilitator.getByRole('button', { name: 'Close the round', exact: true }).click();
@@ -146,6 +157,8 @@ test('two participants and a facilitator fill a working group’s board live', {
     const findings = bram.getByRole('region', { name: 'Findings', exact: true });
     assert.equal(await findings.getByText('Add a note', { exact: true }).count(), 0, 'no new notes on a locked board');
     await facilitator.getByLabel('Lock the board (participants can no longer write)').uncheck();
+    await facilitator.getByRole('button', { name: 'Clear the countdown', exact: true }).click();
+    await ana.getByRole('timer').waitFor({ state: 'detached' });
     await bram.getByText('Locked by the facilitator').waitFor({ state: 'detached' });
 
     // Taken back (also so that the next run can propose them again): out of the cloud.
