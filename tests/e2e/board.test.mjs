@@ -171,3 +171,44 @@ test('two participants and a facilitator fill a working group’s board live', {
     await browser.close();
   }
 });
+
+test('a freed seat goes to the first person waiting, whose board opens at once', { skip }, async () => {
+  const browser = await launch();
+  try {
+    const problems = [];
+    const organiser = await loggedInPage(browser, 'organiser@demo.viaduc.eu', problems);
+    const api = (path) => `${BASE}/api/conferences/ecc-2026/sessions${path}`;
+    const groups = await (await organiser.request.get(api('?kind=working_group'))).json();
+    const medtech = groups.find((s) => s.title.en.startsWith('Workshop: health and medtech'));
+    assert.ok(medtech, 'the demo has the medtech workshop');
+    // One seat left, whoever is seated already.
+    const { seated } = await (await organiser.request.get(api(`/${medtech.id}/seats`))).json();
+    const { kind, title, description, starts_at, ends_at, visibility, languages, stream_url } = medtech;
+    const update = await organiser.request.put(api(`/${medtech.id}`), {
+      data: { kind, title, description, starts_at, ends_at, visibility, languages, stream_url, venue: null, capacity: seated + 1 },
+    });
+    assert.ok(update.ok(), await update.text());
+
+    const first = await newParticipant(browser, problems, 'Chloé Martin');
+    const second = await newParticipant(browser, problems, 'Jonas Weber');
+    const url = `${BASE}/c/ecc-2026/sessions/${medtech.id}`;
+    await first.goto(url);
+    await takeSeat(first);
+    await second.goto(url);
+    const waiting = second.getByRole('region', { name: 'Seats', exact: true });
+    await waiting.getByText('No seats left of', { exact: false }).waitFor();
+    await waiting.getByRole('button', { name: 'Join the waitlist', exact: true }).click();
+    await waiting.getByText('You are number 1 on the waitlist.', { exact: false }).waitFor();
+    assert.equal(await second.getByRole('region', { name: 'Board', exact: true }).count(), 0, 'no board while waiting');
+    await audit(second);
+
+    await first.getByRole('button', { name: 'Give my seat back', exact: true }).click();
+    await waiting.getByText('You got a seat! The board is open to you.').waitFor();
+    await second.getByRole('region', { name: 'Board', exact: true }).getByRole('region', { name: 'Questions', exact: true }).waitFor();
+    await audit(second);
+    await screenshot(second, 'board-promoted.png');
+    assert.deepEqual(problems, [], 'no uncaught errors in the pages');
+  } finally {
+    await browser.close();
+  }
+});
