@@ -70,8 +70,10 @@ async fn change(ctx: &CommandCtx<'_>, etx: &mut EventTx, note: NoteRef, by: i16)
     let session_id = ctx.room.id;
     require_unlocked(ctx, etx.conn()).await?;
     let (round_id, allowance) = open_round(etx.conn(), session_id).await?;
+    // The note's row, locked (before the voter's, as a merge does): two dots on one note
+    // are counted one after the other, so each event's total includes the ones before it.
     sqlx::query_scalar!(
-        "select id from board_notes where id = $1 and session_id = $2",
+        "select id from board_notes where id = $1 and session_id = $2 for no key update",
         note.id,
         session_id
     )
@@ -215,14 +217,16 @@ pub async fn close(ctx: &CommandCtx<'_>, etx: &mut EventTx) -> AppResult<BoardSe
     announce_settings(etx, session_id).await
 }
 
-/// Gives the dots on note `id` back to their voters; those of the open round, to tell.
-pub async fn refund_note(db: &mut PgConnection, id: Uuid) -> AppResult<Vec<Uuid>> {
+/// Gives the dots on notes `ids` (locked) back to their voters; those of the open round,
+/// to tell.
+pub async fn refund_notes(db: &mut PgConnection, ids: &[Uuid]) -> AppResult<Vec<Uuid>> {
     Ok(sqlx::query_scalar!(
         "update board_voters v set spent = v.spent - d.dots
-         from board_dots d
-         where d.note_id = $1 and d.round_id = v.round_id and d.user_id = v.user_id
+         from (select round_id, user_id, sum(dots)::smallint as dots from board_dots
+               where note_id = any($1) group by round_id, user_id) d
+         where d.round_id = v.round_id and d.user_id = v.user_id
          returning (select v.user_id from board_rounds r where r.id = v.round_id and r.closed_at is null)",
-        id
+        ids
     )
     .fetch_all(db)
     .await?

@@ -72,6 +72,18 @@ async fn announce(ctx: &CommandCtx<'_>, etx: &mut EventTx) -> AppResult<MyKeywor
     })
 }
 
+/// One change of the cloud at a time per board, so each event's cloud includes the changes
+/// before it. Taken first, before the person's row (as a section's removal takes them).
+async fn lock_cloud(db: &mut PgConnection, session_id: Uuid) -> AppResult<()> {
+    sqlx::query!(
+        "select session_id from boards where session_id = $1 for update",
+        session_id
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(())
+}
+
 /// Counts one keyword more (or, with `-1`, less) to `user_id`, within the board's allowance
 /// (which may have been lowered since: taking a word back always counts).
 async fn count_keyword(
@@ -135,6 +147,7 @@ pub async fn propose(
     require_writer(ctx)?;
     let (word, _) = checked(&keyword)?;
     require_unlocked(ctx, etx.conn()).await?;
+    lock_cloud(etx.conn(), ctx.room.id).await?;
     insert(etx.conn(), ctx.room.id, ctx.user_id, &word).await?;
     announce(ctx, etx).await
 }
@@ -147,6 +160,7 @@ pub async fn withdraw(
     require_writer(ctx)?;
     let (_, folded) = checked(&keyword)?;
     require_unlocked(ctx, etx.conn()).await?;
+    lock_cloud(etx.conn(), ctx.room.id).await?;
     sqlx::query!(
         "delete from board_keywords where session_id = $1 and user_id = $2 and folded = $3
          returning folded",

@@ -8,6 +8,11 @@
 //! - sticky notes (`notes.rs`) with their language, and the facilitators' tools;
 //! - dot-voting rounds (`dots.rs`), exact under concurrency;
 //! - the keyword cloud (`keywords.rs`), folding case and accents.
+//!
+//! Every event carries state read inside its command's transaction (a note's dots, the
+//! cloud, the sections), so commands that change the same thing take its row lock before
+//! reading it, and always in one order, so they cannot deadlock: the board's row, then
+//! notes (by id), then voters' rows, then authors' rows, then the room (at the first event).
 
 mod board;
 mod dots;

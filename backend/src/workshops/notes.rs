@@ -251,10 +251,11 @@ pub async fn edit(ctx: &CommandCtx<'_>, etx: &mut EventTx, edit: EditNote) -> Ap
 
 /// Removes note `id` (already locked): its author's allowance and its voters' dots come back.
 async fn remove(etx: &mut EventTx, session_id: Uuid, note: &Note, merged_into: Option<Uuid>) -> AppResult<()> {
+    // Voters' rows before the author's, as a section's removal takes them.
+    let voters = dots::refund_notes(etx.conn(), &[note.id]).await?;
     if let Some(author) = &note.author {
         count_note(etx.conn(), session_id, author.id, -1).await?;
     }
-    let voters = dots::refund_note(etx.conn(), note.id).await?;
     sqlx::query!("delete from board_notes where id = $1", note.id)
         .execute(etx.conn())
         .await?;

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::wire::{BoardEvent, EditSection, MoveSection, NewSection, Section, SectionKind};
 use super::wire::{SectionRef, Sections};
-use super::{require_facilitator, workshop_room};
+use super::{dots, require_facilitator, workshop_room};
 use crate::error::{AppError, AppResult, ConflictReason, Problem};
 use crate::realtime::feature::CommandCtx;
 use crate::realtime::log::EventTx;
@@ -75,7 +75,7 @@ pub async fn kind_of(db: &mut PgConnection, session_id: Uuid, id: Uuid) -> AppRe
     .ok_or(AppError::NotFound("section"))
 }
 
-/// The sections' order is changed by one facilitator at a time.
+/// The sections change one command at a time: each event's list includes the changes before it.
 async fn lock_board(db: &mut PgConnection, session_id: Uuid) -> AppResult<()> {
     sqlx::query!(
         "select session_id from boards where session_id = $1 for update",
@@ -149,6 +149,7 @@ pub async fn edit(
         .map(|prompt| prompt.normalised("prompts", MAX_PROMPT_CHARS, true))
         .collect::<AppResult<Vec<_>>>()?;
     let session_id = ctx.room.id;
+    lock_board(etx.conn(), session_id).await?;
     kind_of(etx.conn(), session_id, edit.id).await?;
     sqlx::query!(
         "update board_sections set title = $2, prompts = $3 where id = $1",
@@ -220,18 +221,27 @@ pub async fn remove(
     let session_id = ctx.room.id;
     lock_board(etx.conn(), session_id).await?;
     kind_of(etx.conn(), session_id, section.id).await?;
-    // Its notes go with it: the board's authors get their allowance back.
+    // Its notes go with it: locked first (as a dot or a note's deletion takes them before
+    // the voters' and authors' rows), their dots back to their voters, the allowance back to
+    // their authors. Screens drop the notes of a section that left the list.
+    let notes = sqlx::query_scalar!(
+        "select id from board_notes where section_id = $1 order by id for update",
+        section.id
+    )
+    .fetch_all(etx.conn())
+    .await?;
+    let voters = dots::refund_notes(etx.conn(), &notes).await?;
     sqlx::query!(
-        "update board_authors a set notes = a.notes - gone.n
-         from (select author_id, count(*)::smallint as n from board_notes
-               where section_id = $1 and author_id is not null group by author_id) gone
-         where a.session_id = $2 and a.user_id = gone.author_id",
+        "with gone as (delete from board_notes where section_id = $1 returning author_id)
+         update board_authors a set notes = a.notes - counted.n
+         from (select author_id, count(*)::smallint as n from gone
+               where author_id is not null group by author_id) counted
+         where a.session_id = $2 and a.user_id = counted.author_id",
         section.id,
         session_id
     )
     .execute(etx.conn())
     .await?;
-    // The notes go by cascade; screens drop the notes of a section that left the list.
     sqlx::query!("delete from board_sections where id = $1", section.id)
         .execute(etx.conn())
         .await?;
@@ -242,5 +252,6 @@ pub async fn remove(
         .collect();
     write_order(etx.conn(), &order).await?;
     announce(etx, session_id).await?;
+    dots::announce_voters(etx, session_id, voters).await?;
     Ok(section)
 }

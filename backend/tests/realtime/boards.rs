@@ -475,6 +475,12 @@ async fn dots_are_exact_under_concurrency_and_only_while_a_round_is_open(db: PgP
         .await
         .unwrap();
     assert_eq!(total, 36);
+    // Each event's total includes every dot before it: the last one a screen gets is exact.
+    let mut last = Value::Null;
+    for _ in 0..36 {
+        last = next_event(&mut fatou, "board.dots").await;
+    }
+    assert_eq!(last["notes"][0]["dots"], 36, "{last}");
 
     let taken_back = acked(&mut voters[0], &room, "board.undot", json!({"id": note_id})).await;
     assert_eq!((taken_back["dots"].as_i64(), taken_back["mine"].as_i64(), taken_back["remaining"].as_i64()),
