@@ -121,6 +121,12 @@ const CONFLICT_REASONS = Object.keys({
   too_many_keywords: true,
   keyword_already_proposed: true,
   moderator_called_recently: true,
+  synthesis_too_large: true,
+  synthesis_not_empty: true,
+  synthesis_empty: true,
+  synthesis_unchanged: true,
+  too_many_versions: true,
+  rapporteur_not_in_group: true,
 } satisfies Record<ConflictReason, true>);
 
 /** The i18n keys of the conflict reasons, for the locale test. */

@@ -18,6 +18,7 @@ export type RouteName =
   | 'election'
   | 'election-board'
   | 'election-stage'
+  | 'outcomes'
   | 'not-found';
 
 export interface Route {
@@ -40,10 +41,12 @@ const TABLE: [string, RouteName][] = [
   ['/c/:slug/awards/:id', 'election'],
   ['/c/:slug/awards/:id/board', 'election-board'],
   ['/c/:slug/awards/:id/stage', 'election-stage'],
+  ['/c/:slug/outcomes', 'outcomes'],
 ];
 
-/** Routes reachable without being logged in (an election's board is public: anyone may recount). */
-export const PUBLIC_ROUTES: ReadonlySet<RouteName> = new Set(['login', 'signup', 'election-board']);
+/** Routes reachable without being logged in (an election's board is public: anyone may
+ * recount; the Outcomes when the organisers make them public). */
+export const PUBLIC_ROUTES: ReadonlySet<RouteName> = new Set(['login', 'signup', 'election-board', 'outcomes']);
 
 /** Routes shown alone, without the header and footer (the stage's projected view). */
 export const BARE_ROUTES: ReadonlySet<RouteName> = new Set(['election-stage']);

@@ -116,6 +116,7 @@ pub(super) async fn latest_of_each(
 }
 
 #[utoipa::path(get, path = "/api/conferences/{slug}/outcomes", tag = "workshops",
+    operation_id = "list_outcomes",
     params(ConferenceSlug),
     responses((status = 200, description = "The working groups' published syntheses, latest version each", body = Outcomes),
               (status = 401, description = "Not logged in, and the outcomes are not public", body = ErrorBody),
@@ -135,6 +136,7 @@ pub async fn list(
 }
 
 #[utoipa::path(put, path = "/api/conferences/{slug}/outcomes/visibility", tag = "workshops",
+    operation_id = "set_outcomes_visibility",
     params(ConferenceSlug),
     request_body = OutcomesVisibility,
     responses((status = 200, description = "Whether the outcomes are public now", body = OutcomesVisibility),
@@ -169,6 +171,7 @@ pub async fn set_visibility(
 }
 
 #[utoipa::path(get, path = "/api/conferences/{slug}/outcomes/{id}", tag = "workshops",
+    operation_id = "synthesis_versions",
     params(ConferenceSlug, ("id" = Uuid, Path, description = "The working group's session id")),
     responses((status = 200, description = "Every published version, newest first", body = GroupVersions),
               (status = 401, description = "Not logged in, and the outcomes are not public", body = ErrorBody),
@@ -191,6 +194,7 @@ pub async fn group(
 }
 
 #[utoipa::path(get, path = "/api/conferences/{slug}/outcomes/{id}/versions/{number}/synthesis.md", tag = "workshops",
+    operation_id = "synthesis_markdown",
     params(ConferenceSlug, ("id" = Uuid, Path, description = "The working group's session id"),
            ("number" = i32, Path, description = "The version, from 1")),
     responses((status = 200, description = "The version's Markdown (attachment)",

@@ -388,6 +388,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/conferences/{slug}/outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_outcomes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conferences/{slug}/outcomes/synthesis.md": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["conference_synthesis"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conferences/{slug}/outcomes/visibility": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["set_outcomes_visibility"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conferences/{slug}/outcomes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["synthesis_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conferences/{slug}/outcomes/{id}/versions/{number}/synthesis.md": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["synthesis_markdown"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/conferences/{slug}/schedule": {
         parameters: {
             query?: never;
@@ -557,6 +637,31 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conferences/{slug}/sessions/{id}/seats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A working group's seats and waitlist, and one's own place. */
+        get: operations["show"];
+        put?: never;
+        /**
+         * Takes a seat in a working group, or a place on its waitlist when it is full. Signing up
+         *     again changes nothing.
+         */
+        post: operations["sign_up"];
+        /**
+         * Gives one's seat (or place on the waitlist) back; the first person waiting takes a
+         *     freed seat and is notified.
+         */
+        delete: operations["withdraw"];
         options?: never;
         head?: never;
         patch?: never;
@@ -924,7 +1029,7 @@ export interface components {
          * @description Which clash. Stable: clients translate by it.
          * @enum {string}
          */
-        ConflictReason: "last_organiser" | "command_id_reused" | "too_many_questions" | "already_upvoted" | "not_upvoted" | "question_answered" | "only_pending_approved" | "question_hidden" | "only_listed_answering" | "only_listed_answered" | "merged_question_fixed" | "merge_into_itself" | "merge_target" | "too_many_polls" | "only_draft_edited" | "only_draft_opened" | "only_open_closed" | "poll_closed" | "poll_answered" | "hand_already_raised" | "hand_not_raised" | "not_invited" | "only_raised_invited" | "too_many_elections" | "election_closed" | "only_closing_time_while_voting" | "not_the_next_phase" | "too_few_candidates" | "empty_roll" | "nominations_closed" | "too_many_nominations" | "nominations_fixed" | "voting_not_open" | "roll_not_frozen" | "shortlist_fixed" | "shortlist_not_open" | "too_many_candidates" | "board_not_published";
+        ConflictReason: "last_organiser" | "command_id_reused" | "too_many_questions" | "already_upvoted" | "not_upvoted" | "question_answered" | "only_pending_approved" | "question_hidden" | "only_listed_answering" | "only_listed_answered" | "merged_question_fixed" | "merge_into_itself" | "merge_target" | "too_many_polls" | "only_draft_edited" | "only_draft_opened" | "only_open_closed" | "poll_closed" | "poll_answered" | "hand_already_raised" | "hand_not_raised" | "not_invited" | "only_raised_invited" | "too_many_elections" | "election_closed" | "only_closing_time_while_voting" | "not_the_next_phase" | "too_few_candidates" | "empty_roll" | "nominations_closed" | "too_many_nominations" | "nominations_fixed" | "voting_not_open" | "roll_not_frozen" | "shortlist_fixed" | "shortlist_not_open" | "too_many_candidates" | "board_not_published" | "board_locked" | "too_many_sections" | "too_many_notes" | "keywords_section_takes_no_notes" | "merged_note_too_long" | "no_voting_round" | "voting_round_open" | "no_dots_left" | "no_dot_on_note" | "too_many_keywords" | "keyword_already_proposed" | "moderator_called_recently" | "synthesis_too_large" | "synthesis_not_empty" | "synthesis_empty" | "synthesis_unchanged" | "too_many_versions" | "rapporteur_not_in_group";
         /** @description Who is logged in, if anyone. */
         CurrentLogin: {
             user: null | components["schemas"]["Me"];
@@ -1068,6 +1173,27 @@ export interface components {
             /** @description The offending value, e.g. a language code. */
             value?: string | null;
         };
+        /** @description One working group on the Outcomes page, with its latest published version. */
+        GroupOutcome: {
+            latest: components["schemas"]["PublishedVersion"];
+            /** Format: uuid */
+            session_id: string;
+            /** Format: date-time */
+            starts_at: string;
+            title: components["schemas"]["LocalizedText"];
+            /**
+             * Format: int32
+             * @description How many versions were published.
+             */
+            versions: number;
+        };
+        /** @description Every published version of one working group's synthesis, newest first. */
+        GroupVersions: {
+            /** Format: uuid */
+            session_id: string;
+            title: components["schemas"]["LocalizedText"];
+            versions: components["schemas"]["PublishedVersion"][];
+        };
         /**
          * @description Texts keyed by ISO 639-1 language code
          * @example {
@@ -1144,6 +1270,15 @@ export interface components {
         };
         /** @enum {string} */
         Method: "plurality" | "ranked";
+        /** @description One's own place in a working group. */
+        MySeat: {
+            /**
+             * Format: int64
+             * @description On the waitlist: 1 for the next one promoted.
+             */
+            position?: number | null;
+            status: components["schemas"]["SeatStatus"];
+        };
         /**
          * @example {
          *       "ends_on": "2027-11-18",
@@ -1199,6 +1334,17 @@ export interface components {
             name: string;
             organisation?: string;
             statement?: string;
+        };
+        /** @description A conference's Outcomes page. */
+        Outcomes: {
+            /** @description The working groups that published a synthesis, in programme order. */
+            groups: components["schemas"]["GroupOutcome"][];
+            /** @description Readable without logging in (the organisers' choice). */
+            public: boolean;
+        };
+        OutcomesVisibility: {
+            /** @description Anyone with the link may read the published syntheses, without logging in. */
+            public: boolean;
         };
         /**
          * @example {
@@ -1264,6 +1410,10 @@ export interface components {
             sectors: string[];
             seeks: string;
         };
+        /** @description A published version with its text. */
+        PublishedVersion: components["schemas"]["Version"] & {
+            markdown: string;
+        };
         /**
          * @example {
          *       "role": "moderator"
@@ -1296,6 +1446,40 @@ export interface components {
              * @description Ballots with no continuing candidate left.
              */
             exhausted: number;
+        };
+        /** @description Someone with a seat or on the waitlist, as the facilitators see them. */
+        SeatHolder: {
+            country?: string | null;
+            name: string;
+            organisation?: string | null;
+            /** Format: date-time */
+            queued_at: string;
+            status: components["schemas"]["SeatStatus"];
+            /** Format: uuid */
+            user_id: string;
+        };
+        /** @enum {string} */
+        SeatStatus: "seated" | "waitlisted";
+        /** @description A working group's seats. */
+        Seats: {
+            /**
+             * Format: int32
+             * @description `None`: no limit.
+             */
+            capacity?: number | null;
+            mine?: null | components["schemas"]["MySeat"];
+            observers: boolean;
+            /** @description Everyone seated and waiting, in order: for those who run it only. */
+            people?: components["schemas"]["SeatHolder"][] | null;
+            /**
+             * @description Whether one may enter the board without a seat (facilitators, moderators,
+             *     organisers), or read it as an observer.
+             */
+            runs_it: boolean;
+            /** Format: int64 */
+            seated: number;
+            /** Format: int64 */
+            waitlisted: number;
         };
         Sector: {
             code: string;
@@ -1496,6 +1680,17 @@ export interface components {
             address: string;
             /** @example Lyon */
             city: string;
+        };
+        /** @description A published version, without its text (the Outcomes page has it). */
+        Version: {
+            /**
+             * Format: int32
+             * @description 1, 2, 3… per working group.
+             */
+            number: number;
+            /** Format: date-time */
+            published_at: string;
+            published_by: string;
         };
         /** @enum {string} */
         Visibility: "public" | "invite_only";
@@ -3406,6 +3601,332 @@ export interface operations {
             };
         };
     };
+    list_outcomes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The working groups' published syntheses, latest version each */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Outcomes"];
+                };
+            };
+            /** @description Not logged in, and the outcomes are not public */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a member, and the outcomes are not public */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such conference */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    conference_synthesis: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The reader's language (ISO 639-1) for the words and titles; English otherwise.
+                 * @example fr
+                 */
+                lang?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every working group's latest synthesis in one document, each point linked to its group and note (attachment) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/markdown": string;
+                };
+            };
+            /** @description The body or the query could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, and the outcomes are not public */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a member, and the outcomes are not public */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such conference */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The input breaks a rule; `fields` says which */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_outcomes_visibility: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OutcomesVisibility"];
+            };
+        };
+        responses: {
+            /** @description Whether the outcomes are public now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutcomesVisibility"];
+                };
+            };
+            /** @description The body or the query could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an organiser of the conference */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such conference */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The input breaks a rule; `fields` says which */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    synthesis_versions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+                /** @description The working group's session id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every published version, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupVersions"];
+                };
+            };
+            /** @description Not logged in, and the outcomes are not public */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a member, and the outcomes are not public */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such conference or working group */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    synthesis_markdown: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+                /** @description The working group's session id */
+                id: string;
+                /** @description The version, from 1 */
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version's Markdown (attachment) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/markdown": string;
+                };
+            };
+            /** @description Not logged in, and the outcomes are not public */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a member, and the outcomes are not public */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such conference, working group or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     my_schedule: {
         parameters: {
             query?: never;
@@ -4350,6 +4871,144 @@ export interface operations {
             };
             /** @description The input breaks a rule; `fields` says which */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    show: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+                /** @description The working group's session id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Its seats */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Seats"];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such working group */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sign_up: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+                /** @description The working group's session id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Its seats, with one's own */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Seats"];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such working group */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+                /** @description The working group's session id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Its seats, without one's own */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Seats"];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such working group, or no seat to give back */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
