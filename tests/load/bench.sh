@@ -17,7 +17,8 @@
 #      upvote-shaped transactions a second from pgbench (not Viaduc) on the same PostgreSQL,
 #      and beside a real upvote storm, in turn
 #  10. breakouts: 15 working-group boards of 60 participants, each acting every 2 s (450
-#      actions/s): delivery to the board's other screens, and the dots exact at the end
+#      actions/s): delivery to the board's other screens, and the dots exact at the end; in
+#      turn with the floor: the same rhythm as chat messages in the groups' session rooms
 # The server under test runs on CPU 0, the load generator on CPU 1 (taskset). PostgreSQL is
 # the one at $BENCH_PG (default 127.0.0.1:5432, user postgres); the database viaduc_bench is
 # recreated. Each scenario runs $BENCH_REPEAT times (default 3). Raw results (one JSON line
@@ -282,9 +283,15 @@ for scenario in "${scenarios[@]}"; do
     repeat=$runs
     ;;
   boards)
-    step "10. breakouts: 15 boards x 60 participants, each acting every 2 s for 20 s"
+    step "10. breakouts: 15 boards x 60 participants, each acting every 2 s for 20 s; and the floor: the same as chat messages"
     fresh_database
-    viaduc_runs boards-15x60 boards --boards 15 --per-board 60 --interval 2 --duration 20
+    runs=$repeat
+    repeat=1
+    for _ in $(seq "$runs"); do
+      viaduc_runs boards-15x60 boards --boards 15 --per-board 60 --interval 2 --duration 20
+      viaduc_runs boards-chat-floor-15x60 boards --boards 15 --per-board 60 --interval 2 --duration 20 --chat-floor
+    done
+    repeat=$runs
     ;;
   *)
     echo "unknown scenario $scenario (panel fanout idle storm nodes votes reactions ballots dbload boards)" >&2

@@ -94,7 +94,11 @@ async fn announce(
     id: Uuid,
     overwrote: Option<Uuid>,
 ) -> AppResult<Note> {
-    let mut note = locked(etx.conn(), session_id, id).await?;
+    // Already locked by the command (or new): read, not locked again.
+    let mut note = select(etx.conn(), session_id, Some(id))
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound("note"))?;
     note.overwrote = overwrote;
     etx.emit(workshop_room(session_id), &BoardEvent::Note(note.clone()))
         .await?;

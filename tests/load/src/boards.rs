@@ -3,6 +3,9 @@
 //! note it has seen, editing its own note, in turn. Measures, on every other screen of the
 //! same board, the time from a command's sending to its event's arrival, and checks at the
 //! end that the dots each screen shows, and the dots acknowledged, equal those stored.
+//! With `--chat-floor` every action is a chat message in the group's session room instead:
+//! the same durable writes and fan-out at their smallest, the floor the board is measured
+//! against in the same run.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -41,6 +44,9 @@ pub struct BoardsArgs {
     /// Connections being set up at the same time.
     #[arg(long, default_value_t = 100)]
     pub connect_concurrency: usize,
+    /// Send chat messages in each group's session room instead of board commands.
+    #[arg(long)]
+    pub chat_floor: bool,
 }
 
 /// Screens read on this long after the last action, for its events to arrive.
@@ -71,8 +77,15 @@ pub async fn run(args: BoardsArgs) -> anyhow::Result<Report> {
     let common = &args.common;
     let fixture = fixture::prepare(common, args.boards * args.per_board).await?;
     let boards = fixture.new_boards(args.boards, args.per_board, DOTS).await?;
+    let room_of = |board: &str| {
+        if args.chat_floor {
+            board.replacen("workshop:", "session:", 1)
+        } else {
+            board.to_owned()
+        }
+    };
     let rooms: Vec<String> = (0..fixture.tokens.len())
-        .map(|index| boards[index / args.per_board].0.clone())
+        .map(|index| room_of(&boards[index / args.per_board].0))
         .collect();
     let sections: Vec<Uuid> = (0..fixture.tokens.len())
         .map(|index| boards[index / args.per_board].1)
@@ -80,6 +93,7 @@ pub async fn run(args: BoardsArgs) -> anyhow::Result<Report> {
     let sent_at: SentAt = Arc::default();
     let user_ids = Arc::new(fixture.user_ids.clone());
     let plan = Plan {
+        chat_floor: args.chat_floor,
         per_board: args.per_board,
         interval: Duration::from_secs_f64(args.interval),
         duration: Duration::from_secs_f64(args.duration),
@@ -130,7 +144,8 @@ pub async fn run(args: BoardsArgs) -> anyhow::Result<Report> {
     let cpu = outcome.server_cpu.user + outcome.server_cpu.system;
 
     let parameters = json!({"boards": args.boards, "per_board": args.per_board,
-                            "interval": args.interval, "duration": args.duration});
+                            "interval": args.interval, "duration": args.duration,
+                            "chat_floor": args.chat_floor});
     let mut report = Report::new(common, "boards", parameters);
     report.latency("delivery to the board's other screens", &latencies);
     report.add("deliveries timed", latencies.len() as f64, "");
@@ -150,6 +165,7 @@ pub async fn run(args: BoardsArgs) -> anyhow::Result<Report> {
 /// The rhythm every participant follows.
 #[derive(Clone, Copy)]
 struct Plan {
+    chat_floor: bool,
     per_board: usize,
     interval: Duration,
     duration: Duration,
@@ -171,6 +187,7 @@ enum Action {
     Add,
     Dot,
     Edit,
+    Chat,
 }
 
 impl Participant {
@@ -203,11 +220,14 @@ impl Participant {
                 }
                 () = tokio::time::sleep_until(next), if next < end => {
                     let action = match step % 3 {
+                        _ if plan.chat_floor => Action::Chat,
                         1 if !notes.is_empty() => Action::Dot,
                         2 if mine.is_some() => Action::Edit,
                         _ => Action::Add,
                     };
                     let (name, data) = match (action, mine) {
+                        (Action::Chat, _) => ("chat.send", json!({
+                            "body": format!("Message {step} of participant {}", self.index)})),
                         (Action::Dot, _) => ("board.dot", json!({"id": notes[(self.index * 7 + step * 13) % notes.len()]})),
                         (Action::Edit, Some((id, version))) => ("board.edit_note", json!({
                             "id": id, "version": version, "language": "en",
@@ -250,6 +270,7 @@ impl Participant {
             }
             seen.acked += 1;
             match action {
+                Action::Chat => {}
                 Action::Dot => seen.dots_acked += 1,
                 Action::Add | Action::Edit => {
                     if let (Some(id), Some(version)) = (uuid_at(&value["data"]["id"]), value["data"]["version"].as_i64()) {
@@ -280,6 +301,7 @@ impl Participant {
                 }
                 uuid_at(&data["voters"][0]["user_id"])
             }
+            Some("chat.sent") => uuid_at(&data["author_id"]),
             _ => None,
         };
         let Some(actor) = actor.filter(|actor| *actor != self.me) else { return };
