@@ -3,7 +3,8 @@
 // facilitator opens a dot-voting round whose dots are counted on every screen, the keyword
 // cloud folds "Émulation" and "emulation" into one word of two people, the facilitator merges
 // a duplicate into a note (a voter of both counted once), pins, groups and colours it, starts
-// a countdown and locks the board, which the participants see. The filled board (the demo's
+// a countdown, adds, prompts, moves and removes a section, and locks the board, which the
+// participants see. The filled board (the demo's
 // seed workshop and this test's notes) is screenshot at desktop width and at 390 px.
 //
 //   VIADUC_URL=http://127.0.0.1:8080 npm test
@@ -149,6 +150,25 @@ test('two participants and a facilitator fill a working group’s board live', {
     await facilitator.setViewportSize({ width: 390, height: 900 });
     await audit(facilitator);
     await screenshot(facilitator, 'board-facilitator-mobile.png');
+
+    // A section added, given a prompt, moved before Keywords and removed, on every screen.
+    await facilitator.getByRole('textbox', { name: 'Section title', exact: true }).fill('Visibility');
+    await facilitator.getByRole('button', { name: 'Add a section', exact: true }).click();
+    const added = facilitator.getByRole('region', { name: 'Visibility', exact: true });
+    await added.getByRole('button', { name: 'Rename, prompts' }).click();
+    await added.getByLabel('Prompt questions').fill('Who should hear about this platform?');
+    await added.getByRole('button', { name: 'Save', exact: true }).click();
+    const seen = ana.getByRole('region', { name: 'Visibility', exact: true });
+    await seen.getByText('Who should hear about this platform?').waitFor();
+    await added.getByRole('button', { name: /Earlier/ }).click();
+    const order = async (page) => (await page.locator('.sections h4').allTextContents()).slice(-2);
+    for (let tries = 0; (await order(ana))[0] !== 'Visibility'; tries++) {
+      assert.ok(tries < 50, 'the section moved before Keywords');
+      await ana.waitForTimeout(100);
+    }
+    await added.getByRole('button', { name: 'Remove', exact: true }).click();
+    await added.getByRole('button', { name: 'Remove the section', exact: true }).click();
+    await seen.waitFor({ state: 'detached' });
 
     // Locked: the participants see it and can no longer add notes.
     await facilitator.getByRole('button', { name: 'Close the round', exact: true }).click();
