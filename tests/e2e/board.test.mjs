@@ -1,11 +1,11 @@
 // A working group's board with two participants and its facilitator, each on their own
 // screen: both take a seat, notes appear live on the other screens (one tagged in Dutch), the
 // facilitator opens a dot-voting round whose dots are counted on every screen, the keyword
-// cloud folds "Émulation" and "emulation" into one word of two people, the facilitator merges
-// a duplicate into a note (a voter of both counted once), pins, groups and colours it, starts
-// a countdown, adds, prompts, moves and removes a section, and locks the board, which the
-// participants see. The filled board (the demo's
-// seed workshop and this test's notes) is screenshot at desktop width and at 390 px.
+// cloud folds "Émulation" and "emulation" into one word of one more person, the facilitator merges
+// a duplicate into a note (a voter of both counted once), is told when a participant's edit
+// replaced theirs, pins, groups and colours a note, starts a countdown, adds, prompts, moves
+// and removes a section, and locks the board, which the participants see. The filled board
+// (the demo's seed workshop and this test's notes) is screenshot at desktop width and at 390 px.
 //
 //   VIADUC_URL=http://127.0.0.1:8080 npm test
 import { test } from 'node:test';
@@ -96,7 +96,7 @@ test('two participants and a facilitator fill a working group’s board live', {
     await ana.getByText('1 dot left', { exact: true }).waitFor();
     await bram.getByText('2 dots left', { exact: true }).waitFor();
 
-    // The cloud folds case and accents: "Émulation" and "emulation" are one word of two people.
+    // The cloud folds case and accents: "Émulation" and "emulation" are one word, one more person.
     const propose = async (page, word) => {
       const keywords = page.getByRole('region', { name: 'Keywords', exact: true });
       const allowance = keywords.getByText(/^Your keywords: \d+ of \d+$/);
@@ -105,10 +105,24 @@ test('two participants and a facilitator fill a working group’s board live', {
       await keywords.getByRole('button', { name: 'Propose', exact: true }).click();
       await keywords.getByText(`Your keywords: ${Number(before) + 1} of ${max}`).waitFor();
     };
-    await propose(ana, 'Émulation');
-    await propose(bram, 'emulation');
+    const takeBack = (page) =>
+      page.getByRole('region', { name: 'Keywords', exact: true }).getByRole('button', { name: /^Take back “[ée]mulation”$/i });
+    // Left by a run that failed half-way: taken back first.
+    for (const page of [ana, bram]) {
+      if (await takeBack(page).isVisible()) {
+        await takeBack(page).click();
+        await takeBack(page).waitFor({ state: 'detached' });
+      }
+    }
     const cloud = facilitator.getByRole('list', { name: 'Keyword cloud' });
-    await cloud.getByRole('listitem').filter({ hasText: /^[ée]mulation/i }).filter({ hasText: '(2 people)' }).waitFor();
+    const emulation = cloud.getByRole('listitem').filter({ hasText: /^[ée]mulation/i });
+    const people = async () => Number((await emulation.textContent()).match(/\((\d+) (?:person|people)\)/)[1]);
+    await propose(ana, 'Émulation');
+    await emulation.waitFor();
+    const before = await people();
+    await propose(bram, 'emulation');
+    await emulation.filter({ hasText: `(${before + 1} people)` }).waitFor();
+    assert.equal(await emulation.count(), 1, 'one word in the cloud');
 
     // A duplicate merged into the note: it leaves every screen and its text joins the kept
     // one; Bram dotted both, so he keeps one dot there and gets the other back.
@@ -122,6 +136,24 @@ test('two participants and a facilitator fill a working group’s board live', {
     await note(ana, duplicate).filter({ hasNotText: barrier }).waitFor({ state: 'detached' });
     await note(ana, barrier).filter({ hasText: duplicate }).getByText('3 dots', { exact: true }).waitFor();
     await bram.getByText('2 dots left', { exact: true }).waitFor();
+
+    // Two edits of one note at once: the later wins and the facilitator, whose edit it
+    // replaced, is told who wrote it.
+    const secondFinding = `Peu de communication entre organisations corporatistes (${run})`;
+    await addNote(ana, 'Findings', secondFinding, 'fr');
+    await note(ana, secondFinding).getByRole('button', { name: 'Edit', exact: true }).click();
+    await note(facilitator, secondFinding).getByRole('button', { name: 'Edit', exact: true }).click();
+    await facilitator.getByLabel('Edit the note').fill(`${secondFinding} (facilitator)`);
+    await facilitator.getByRole('button', { name: 'Save', exact: true }).click();
+    await note(facilitator, `${secondFinding} (facilitator)`).waitFor();
+    await ana.getByLabel('Edit the note').fill(`${secondFinding} — entre fédérations aussi`);
+    await ana.getByRole('button', { name: 'Save', exact: true }).click();
+    await facilitator
+      .getByRole('alert')
+      .filter({ hasText: 'Aurélie Attendee changed this note at the same time: their version replaced your edit.' })
+      .waitFor();
+    await note(facilitator, `${secondFinding} — entre fédérations aussi`).waitFor();
+    await facilitator.getByRole('button', { name: 'Dismiss', exact: true }).click();
 
     // Pinned, grouped and coloured by the facilitator: every screen shows it so.
     const kept = note(facilitator, barrier).filter({ hasText: duplicate });
@@ -181,11 +213,11 @@ test('two participants and a facilitator fill a working group’s board live', {
     await ana.getByRole('timer').waitFor({ state: 'detached' });
     await bram.getByText('Locked by the facilitator').waitFor({ state: 'detached' });
 
-    // Taken back (also so that the next run can propose them again): out of the cloud.
-    for (const page of [ana, bram]) {
-      await page.getByRole('region', { name: 'Keywords', exact: true }).getByRole('button', { name: /^Take back “[ée]mulation”$/i }).click();
-    }
-    await cloud.getByRole('listitem').filter({ hasText: /^[ée]mulation/i }).waitFor({ state: 'detached' });
+    // Taken back (also so that the next run can propose them again): the cloud counts them out.
+    for (const page of [ana, bram]) await takeBack(page).click();
+    // Back to the people before Ana's (gone from the cloud when there were none).
+    if (before === 1) await emulation.waitFor({ state: 'detached' });
+    else await emulation.filter({ hasText: `(${before - 1} ` }).waitFor();
     assert.deepEqual(problems, [], 'no uncaught errors in the pages');
   } finally {
     await browser.close();
