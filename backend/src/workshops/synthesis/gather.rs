@@ -78,9 +78,10 @@ struct GroupLinks<'a> {
     session_id: Uuid,
 }
 
-/// A group's Markdown inside the conference synthesis: its headings one level down (the
-/// group's title is the level above), and each `note:<id>` link pointing at the note on
-/// the group's board, named after the group.
+/// A group's Markdown inside the conference synthesis: without its own title (the first
+/// line when it is a top-level heading: the group's heading says it), its headings one
+/// level down, and each `note:<id>` link pointing at the note on the group's board, named
+/// after the group.
 fn nested(markdown: &str, links: &GroupLinks<'_>) -> String {
     let note_url = format!(
         "{}/sessions/{}#note-",
@@ -88,7 +89,13 @@ fn nested(markdown: &str, links: &GroupLinks<'_>) -> String {
     );
     let mut out = String::with_capacity(markdown.len() + 64);
     let mut in_code = false;
-    for line in markdown.lines() {
+    let markdown = markdown.trim_start();
+    let body = match markdown.split_once('\n') {
+        Some((first, rest)) if first.starts_with("# ") => rest.trim_start_matches('\n'),
+        None if markdown.starts_with("# ") => "",
+        _ => markdown,
+    };
+    for line in body.lines() {
         if line.trim_start().starts_with("```") {
             in_code = !in_code;
         }
@@ -190,7 +197,7 @@ mod tests {
         assert_eq!(
             nested(&markdown, &links),
             format!(
-                "## Skills\n\n### Findings\n\n- Shared training · 3 dots \
+                "### Findings\n\n- Shared training · 3 dots \
                  [↗ Skills](https://viaduc.example/c/ecc-2026/sessions/{session_id}#note-{note})\n\
                  ```\n# not a heading\n```\n###### Deep\n"
             )

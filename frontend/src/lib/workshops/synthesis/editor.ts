@@ -38,7 +38,8 @@ export function mountEditor(
         keymap.of([...yUndoManagerKeymap, ...defaultKeymap, indentWithTab]),
         yCollab(text, null),
         access.of(rights(options.editable)),
-        EditorView.contentAttributes.of({ 'aria-label': options.label, 'aria-multiline': 'true' }),
+        // Focusable also when read-only, so a keyboard can scroll a long synthesis.
+        EditorView.contentAttributes.of({ 'aria-label': options.label, 'aria-multiline': 'true', tabindex: '0' }),
       ],
     }),
   });

@@ -58,6 +58,8 @@ export class SynthesisSync {
   #live = false;
   #retryMs: number;
   #retry: ReturnType<typeof setTimeout> | null = null;
+  /** Hears whether local edits wait for the server, each time that may have changed. */
+  onUnsent: ((unsent: boolean) => void) | null = null;
 
   /**
    * `send` delivers one `synthesis.edit` (its base64 update) and settles with its answer;
@@ -105,6 +107,11 @@ export class SynthesisSync {
   }
 
   #flush(): void {
+    this.#sendNext();
+    this.onUnsent?.(this.unsent);
+  }
+
+  #sendNext(): void {
     if (!this.#live || this.#inFlight || this.#retry || this.#waiting.length === 0) return;
     const batch = this.#waiting.length === 1 ? this.#waiting[0]! : Y.mergeUpdates(this.#waiting);
     this.#waiting = [];
@@ -123,6 +130,7 @@ export class SynthesisSync {
             this.#retry = null;
             this.#flush();
           }, this.#retryMs);
+          this.onUnsent?.(true);
         } else {
           this.#rejected(error);
           this.#flush();
