@@ -249,7 +249,8 @@ pub async fn call_moderator(ctx: &CommandCtx<'_>, etx: &mut EventTx) -> AppResul
     )
     .fetch_one(etx.conn())
     .await?;
-    let data = serde_json::json!({"session_id": session_id, "by": ctx.user_name});
+    let mut data = super::seats::notice(etx.conn(), session_id).await?;
+    data["by"] = ctx.user_name.into();
     for moderator in &moderators {
         notify(etx, *moderator, "workshop.call", data.clone()).await?;
     }

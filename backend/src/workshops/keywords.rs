@@ -1,6 +1,7 @@
 //! The keyword cloud: each participant proposes up to the board's allowance of keywords; a
 //! word weighs as many people as proposed it, case and accents folded ("Décloisonnement"
-//! and "decloisonnement" are one word), shown in its most common spelling.
+//! and "decloisonnement" are one word), shown in its most common spelling (on a tie, the
+//! first one proposed).
 
 use sqlx::PgConnection;
 use unicode_normalization::char::is_combining_mark;
@@ -29,10 +30,11 @@ pub fn fold(word: &str) -> String {
 pub async fn cloud(db: &mut PgConnection, session_id: Uuid) -> AppResult<KeywordCloud> {
     let words = sqlx::query_as!(
         CloudWord,
-        r#"select folded, count(*) as "people!",
-                  mode() within group (order by word) as "word!"
-           from board_keywords where session_id = $1
-           group by folded order by 2 desc, folded"#,
+        r#"select k.folded, count(*) as "people!",
+                  (select word from board_keywords s where s.session_id = $1 and s.folded = k.folded
+                   group by word order by count(*) desc, min(created_at) limit 1) as "word!"
+           from board_keywords k where k.session_id = $1
+           group by k.folded order by 2 desc, k.folded"#,
         session_id
     )
     .fetch_all(db)

@@ -128,6 +128,7 @@ async fn seated_count(db: &mut PgConnection, session_id: Uuid) -> AppResult<i64>
 
 /// A working group's seats and waitlist, and one's own place.
 #[utoipa::path(get, path = "/api/conferences/{slug}/sessions/{id}/seats", tag = "workshops",
+    operation_id = "seats",
     params(ConferenceSlug, ("id" = Uuid, Path, description = "The working group's session id")),
     responses((status = 200, description = "Its seats", body = Seats),
               (status = 404, description = "No such working group", body = ErrorBody)))]
@@ -147,6 +148,7 @@ pub async fn show(
 /// Takes a seat in a working group, or a place on its waitlist when it is full. Signing up
 /// again changes nothing.
 #[utoipa::path(post, path = "/api/conferences/{slug}/sessions/{id}/seats", tag = "workshops",
+    operation_id = "sign_up_seat",
     params(ConferenceSlug, ("id" = Uuid, Path, description = "The working group's session id")),
     responses((status = 200, description = "Its seats, with one's own", body = Seats),
               (status = 404, description = "No such working group", body = ErrorBody)))]
@@ -188,6 +190,7 @@ pub async fn sign_up(
 /// Gives one's seat (or place on the waitlist) back; the first person waiting takes a
 /// freed seat and is notified.
 #[utoipa::path(delete, path = "/api/conferences/{slug}/sessions/{id}/seats", tag = "workshops",
+    operation_id = "withdraw_seat",
     params(ConferenceSlug, ("id" = Uuid, Path, description = "The working group's session id")),
     responses((status = 200, description = "Its seats, without one's own", body = Seats),
               (status = 404, description = "No such working group, or no seat to give back", body = ErrorBody)))]
@@ -242,13 +245,23 @@ async fn promote(
     )
     .fetch_all(etx.conn())
     .await?;
-    let title = sqlx::query_scalar!("select title from sessions where id = $1", session_id)
-        .fetch_one(etx.conn())
-        .await?;
+    let data = notice(etx.conn(), session_id).await?;
     for user_id in promoted {
         access_changes::person(etx.conn(), user_id, Some(conference_id)).await?;
-        let data = serde_json::json!({"session_id": session_id, "title": title});
-        notify(etx, user_id, "workshop.seat", data).await?;
+        notify(etx, user_id, "workshop.seat", data.clone()).await?;
     }
     Ok(())
+}
+
+/// What a notification about working group `session_id` names, so it can link to it: the
+/// session, its title and its conference's slug.
+pub async fn notice(db: &mut PgConnection, session_id: Uuid) -> AppResult<serde_json::Value> {
+    let row = sqlx::query!(
+        "select s.title, c.slug from sessions s join conferences c on c.id = s.conference_id
+         where s.id = $1",
+        session_id
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(serde_json::json!({"session_id": session_id, "title": row.title, "conference_slug": row.slug}))
 }

@@ -650,18 +650,18 @@ export interface paths {
             cookie?: never;
         };
         /** A working group's seats and waitlist, and one's own place. */
-        get: operations["show"];
+        get: operations["seats"];
         put?: never;
         /**
          * Takes a seat in a working group, or a place on its waitlist when it is full. Signing up
          *     again changes nothing.
          */
-        post: operations["sign_up"];
+        post: operations["sign_up_seat"];
         /**
          * Gives one's seat (or place on the waitlist) back; the first person waiting takes a
          *     freed seat and is notified.
          */
-        delete: operations["withdraw"];
+        delete: operations["withdraw_seat"];
         options?: never;
         head?: never;
         patch?: never;
@@ -4880,7 +4880,7 @@ export interface operations {
             };
         };
     };
-    show: {
+    seats: {
         parameters: {
             query?: never;
             header?: never;
@@ -4926,7 +4926,7 @@ export interface operations {
             };
         };
     };
-    sign_up: {
+    sign_up_seat: {
         parameters: {
             query?: never;
             header?: never;
@@ -4972,7 +4972,7 @@ export interface operations {
             };
         };
     };
-    withdraw: {
+    withdraw_seat: {
         parameters: {
             query?: never;
             header?: never;
