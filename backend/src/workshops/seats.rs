@@ -10,7 +10,8 @@ use axum::Json;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use super::wire::{MySeat, SeatHolder, SeatStatus, Seats};
+use super::wire::{MySeat, SeatCounts, SeatHolder, SeatStatus, Seats, SeatsEvent};
+use crate::conference::live::session_room;
 use crate::access_changes;
 use crate::conference::live::session_rights;
 use crate::conference::{ConferenceAccess, ConferenceSlug};
@@ -183,6 +184,9 @@ pub async fn sign_up(
         access_changes::person(etx.conn(), user_id, Some(access.conference_id)).await?;
     }
     let answer = seats(etx.conn(), id, user_id, rights.has(MODERATOR)).await?;
+    if added.rows_affected() == 1 {
+        announce(&mut etx, id, &answer).await?;
+    }
     etx.commit(&realtime.hub).await?;
     Ok(Json(answer))
 }
@@ -219,8 +223,20 @@ pub async fn withdraw(
         promote(&mut etx, id, capacity, access.conference_id).await?;
     }
     let answer = seats(etx.conn(), id, user_id, rights.has(MODERATOR)).await?;
+    announce(&mut etx, id, &answer).await?;
     etx.commit(&realtime.hub).await?;
     Ok(Json(answer))
+}
+
+/// Tells the session's room its seats changed.
+async fn announce(etx: &mut EventTx, session_id: Uuid, seats: &Seats) -> AppResult<()> {
+    let counts = SeatCounts {
+        seated: seats.seated,
+        waitlisted: seats.waitlisted,
+    };
+    etx.emit(session_room(session_id), &SeatsEvent::Changed(counts))
+        .await?;
+    Ok(())
 }
 
 /// Seats the people waiting longest while seats are free (the session locked).

@@ -394,7 +394,22 @@ pub struct BoardSnapshot {
     pub mine: Mine,
 }
 
-// Seats: REST.
+// Seats: REST, and their event.
+
+/// In the working group's session room (where its chat is): its seats changed, so screens
+/// read them again (one's place on the waitlist is one's own).
+#[derive(Debug, Serialize, TS)]
+#[serde(tag = "name", content = "data")]
+pub enum SeatsEvent {
+    #[serde(rename = "workshop.seats")]
+    Changed(SeatCounts),
+}
+
+#[derive(Debug, Serialize, TS)]
+pub struct SeatCounts {
+    pub seated: i64,
+    pub waitlisted: i64,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, sqlx::Type)]
 #[sqlx(type_name = "seat_status", rename_all = "snake_case")]
@@ -482,5 +497,7 @@ pub fn typescript_decls() -> Vec<String> {
         BoardEvent::decl(&cfg),
         Mine::decl(&cfg),
         BoardSnapshot::decl(&cfg),
+        SeatCounts::decl(&cfg),
+        SeatsEvent::decl(&cfg),
     ]
 }

@@ -139,8 +139,13 @@ async fn seats_fill_then_a_waitlist_is_promoted_in_order_and_notified(db: PgPool
     let refused = enter(&mut cleo, &format!("workshop:{session}")).await;
     assert_eq!(refused["code"], "not_found", "{refused}");
 
+    // The session's room hears the seats change (the group's chat is there).
+    let mut ben = Client::connect(&app, &tokens[1].1).await;
+    ben.subscribe(&format!("session:{session}"), None).await;
     let (status, seats) = http_json(&app, "DELETE", &path, &tokens[0].1).await;
     assert_eq!(status, 200);
+    let changed = next_event(&mut ben, "workshop.seats").await;
+    assert_eq!(changed, json!({"seated": 2, "waitlisted": 1}));
     assert_eq!(seats["mine"], Value::Null);
     assert_eq!((seats["seated"].as_i64(), seats["waitlisted"].as_i64()), (Some(2), Some(1)));
     let (_, cleo_seat) = http_json(&app, "GET", &path, &tokens[2].1).await;

@@ -199,3 +199,7 @@ dots: Array<NoteDots>,
 keywords: Array<string>, };
 
 export type BoardSnapshot = { settings: BoardSettings, sections: Array<Section>, notes: Array<Note>, cloud: KeywordCloud, mine: Mine, };
+
+export type SeatCounts = { seated: number, waitlisted: number, };
+
+export type SeatsEvent = { "name": "workshop.seats", "data": SeatCounts };
