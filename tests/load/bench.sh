@@ -19,11 +19,14 @@
 #  10. breakouts: 15 working-group boards of 60 participants, each acting every 2 s (450
 #      actions/s): delivery to the board's other screens, and the dots exact at the end; in
 #      turn with the floor: the same rhythm as chat messages in the groups' session rooms
+#  11. the synthesis editor: 5 rapporteurs typing 5 characters a second each into one
+#      document watched by 25 more: each keystroke's delivery to every other screen, and
+#      every screen's text equal to the stored one at the end
 # The server under test runs on CPU 0, the load generator on CPU 1 (taskset). PostgreSQL is
 # the one at $BENCH_PG (default 127.0.0.1:5432, user postgres); the database viaduc_bench is
 # recreated. Each scenario runs $BENCH_REPEAT times (default 3). Raw results (one JSON line
 # per run) go to target/bench/results.jsonl. Usage: tests/load/bench.sh [scenario ...]
-# (panel fanout fanout-viaduc idle storm nodes votes reactions ballots dbload boards; fanout-viaduc is fanout without the floor and
+# (panel fanout fanout-viaduc idle storm nodes votes reactions ballots dbload boards synthesis; fanout-viaduc is fanout without the floor and
 # socket.io). BENCH_VIADUC names another server binary, BENCH_RESULTS another results file.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -293,8 +296,13 @@ for scenario in "${scenarios[@]}"; do
     done
     repeat=$runs
     ;;
+  synthesis)
+    step "11. the synthesis editor: 5 writers typing 5 characters/s each for 20 s, 25 more people watching"
+    fresh_database
+    viaduc_runs synthesis-5x5 synthesis --writers 5 --rate 5 --readers 25 --duration 20
+    ;;
   *)
-    echo "unknown scenario $scenario (panel fanout idle storm nodes votes reactions ballots dbload boards)" >&2
+    echo "unknown scenario $scenario (panel fanout idle storm nodes votes reactions ballots dbload boards synthesis)" >&2
     exit 2
     ;;
   esac

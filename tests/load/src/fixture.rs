@@ -239,6 +239,28 @@ impl Fixture {
         .collect())
     }
 
+    /// Names `writers` the rapporteurs of working group `room`, so they write its synthesis.
+    pub async fn name_rapporteurs(&self, room: &str, writers: &[Uuid]) -> anyhow::Result<()> {
+        let id: Uuid = room.strip_prefix("workshop:").context("not a board room")?.parse()?;
+        sqlx::query!(
+            "insert into synthesis_rapporteurs (session_id, user_id) select $1, unnest($2::uuid[])",
+            id,
+            writers
+        )
+        .execute(&self.db)
+        .await?;
+        Ok(())
+    }
+
+    /// The synthesis of working group `room` as stored: one encoded Yjs update.
+    pub async fn stored_synthesis(&self, room: &str) -> anyhow::Result<Vec<u8>> {
+        let id: Uuid = room.strip_prefix("workshop:").context("not a board room")?.parse()?;
+        let state = sqlx::query_scalar!("select state from syntheses where session_id = $1", id)
+            .fetch_optional(&self.db)
+            .await?;
+        Ok(state.unwrap_or_default())
+    }
+
     /// The upvotes of question `id`, or the answers of poll `id`, as stored.
     pub async fn stored_votes(&self, id: Uuid) -> anyhow::Result<i64> {
         let count = sqlx::query_scalar!(

@@ -18,6 +18,7 @@ pub mod report;
 mod server_stats;
 mod socketio;
 pub mod summary;
+pub mod synthesis;
 pub mod vote;
 
 use std::net::IpAddr;

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
-use viaduc_load::{ballots, boards, chat, floor, idle, react, summary, vote};
+use viaduc_load::{ballots, boards, chat, floor, idle, react, summary, synthesis, vote};
 
 #[derive(Parser)]
 #[command(about = "Load generator for Viaduc's real-time layer")]
@@ -26,6 +26,8 @@ enum Command {
     Ballots(ballots::BallotsArgs),
     /// Breakouts: many working-group boards at once, every participant acting every few seconds.
     Boards(boards::BoardsArgs),
+    /// The synthesis editor: a few people typing into one document, many watching it.
+    Synthesis(synthesis::SynthesisArgs),
     /// The kernel's share: one thread writing frames to many loopback sockets.
     Floor(floor::FloorArgs),
     /// The kernel's share of the reaction storm: a server on the server's core that only
@@ -44,6 +46,7 @@ async fn main() -> anyhow::Result<()> {
         Command::React(args) => react::run(args).await?.print(),
         Command::Ballots(args) => ballots::run(args).await?.print(),
         Command::Boards(args) => boards::run(args).await?.print(),
+        Command::Synthesis(args) => synthesis::run(args).await?.print(),
         Command::Floor(args) => floor::run(args).await?.print(),
         Command::EchoFloor(args) => floor::run_echo(args).await?.print(),
         Command::Summary { results } => summary::print(&results),
