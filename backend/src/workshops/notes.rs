@@ -22,31 +22,46 @@ pub const MAX_NOTE_CHARS: usize = 1000;
 const MAX_NOTES_PER_PERSON: i64 = 200;
 const MAX_GROUP_LABEL_CHARS: usize = 60;
 
-/// The notes of board `session_id` (or only note `only`), with names and dots.
-async fn select(
-    db: &mut PgConnection,
-    session_id: Uuid,
-    only: Option<Uuid>,
-) -> AppResult<Vec<Note>> {
-    let rows = sqlx::query!(
-        r#"select n.id, n.section_id, n.author_id, a.display_name as "author_name?", n.body,
-                  n.language, n.colour as "colour: NoteColour", n.pinned, n.group_label,
-                  n.version, n.edited_by, e.display_name as "editor_name?", n.created_at,
-                  coalesce((select sum(d.dots) from board_dots d where d.note_id = n.id), 0)
-                      as "dots!"
-           from board_notes n
-           left join users a on a.id = n.author_id
-           left join users e on e.id = n.edited_by
-           where n.session_id = $1 and ($2::uuid is null or n.id = $2)
-           order by n.created_at, n.id"#,
-        session_id,
-        only
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| Note {
+/// A note's columns, names and dots, before it becomes a [`Note`].
+struct NoteRow {
+    id: Uuid,
+    section_id: Uuid,
+    author_id: Option<Uuid>,
+    author_name: Option<String>,
+    body: String,
+    language: String,
+    colour: NoteColour,
+    pinned: bool,
+    group_label: Option<String>,
+    version: i32,
+    edited_by: Option<Uuid>,
+    editor_name: Option<String>,
+    created_at: chrono::DateTime<chrono::Utc>,
+    dots: i64,
+}
+
+/// The select list of a [`NoteRow`], over `board_notes n`, filtered by `$filter`.
+macro_rules! note_rows {
+    ($filter:literal, $($arg:expr),*) => {
+        sqlx::query_as!(
+            NoteRow,
+            r#"select n.id, n.section_id, n.author_id, a.display_name as "author_name?", n.body,
+                      n.language, n.colour as "colour: NoteColour", n.pinned, n.group_label,
+                      n.version, n.edited_by, e.display_name as "editor_name?", n.created_at,
+                      coalesce((select sum(d.dots) from board_dots d where d.note_id = n.id), 0)
+                          as "dots!"
+               from board_notes n
+               left join users a on a.id = n.author_id
+               left join users e on e.id = n.edited_by
+               where "# + $filter,
+            $($arg),*
+        )
+    };
+}
+
+impl From<NoteRow> for Note {
+    fn from(row: NoteRow) -> Note {
+        Note {
             id: row.id,
             section_id: row.section_id,
             author: person(row.author_id, row.author_name),
@@ -60,8 +75,17 @@ async fn select(
             overwrote: None,
             dots: row.dots,
             created_at: row.created_at,
-        })
-        .collect())
+        }
+    }
+}
+
+/// Note `id` of board `session_id`.
+async fn one(db: &mut PgConnection, session_id: Uuid, id: Uuid) -> AppResult<Note> {
+    note_rows!("n.id = $1 and n.session_id = $2", id, session_id)
+        .fetch_optional(db)
+        .await?
+        .map(Note::from)
+        .ok_or(AppError::NotFound("note"))
 }
 
 fn person(id: Option<Uuid>, name: Option<String>) -> Option<Person> {
@@ -70,7 +94,14 @@ fn person(id: Option<Uuid>, name: Option<String>) -> Option<Person> {
 
 /// Every note of the board, oldest first.
 pub async fn all(db: &mut PgConnection, session_id: Uuid) -> AppResult<Vec<Note>> {
-    select(db, session_id, None).await
+    Ok(
+        note_rows!("n.session_id = $1 order by n.created_at, n.id", session_id)
+            .fetch_all(db)
+            .await?
+            .into_iter()
+            .map(Note::from)
+            .collect(),
+    )
 }
 
 /// Note `id` of the board, locked until the end of the transaction.
@@ -83,8 +114,7 @@ async fn locked(db: &mut PgConnection, session_id: Uuid, id: Uuid) -> AppResult<
     .fetch_optional(&mut *db)
     .await?
     .ok_or(AppError::NotFound("note"))?;
-    let mut notes = select(db, session_id, Some(id)).await?;
-    notes.pop().ok_or(AppError::NotFound("note"))
+    one(db, session_id, id).await
 }
 
 /// Tells the room note `id` as it now stands (with `overwrote`), and returns it.
@@ -95,10 +125,7 @@ async fn announce(
     overwrote: Option<Uuid>,
 ) -> AppResult<Note> {
     // Already locked by the command (or new): read, not locked again.
-    let mut note = select(etx.conn(), session_id, Some(id))
-        .await?
-        .pop()
-        .ok_or(AppError::NotFound("note"))?;
+    let mut note = one(etx.conn(), session_id, id).await?;
     note.overwrote = overwrote;
     etx.emit(workshop_room(session_id), &BoardEvent::Note(note.clone()))
         .await?;
