@@ -36,6 +36,7 @@ const BEARER_SCHEME: &str = "bearer_token";
         (name = "panels", description = "What the people who run a session download from it"),
         (name = "awards", description = "Elections: nominations, the shortlist, secret ballots, the result and its public board"),
         (name = "workshops", description = "Working groups: seats and their waitlist"),
+        (name = "outcomes", description = "The working groups' published syntheses, for members or, when the organisers choose, everyone"),
         (name = "realtime", description = "Tickets for the WebSocket at /ws"),
         (name = "ops", description = "Health and readiness")
     )

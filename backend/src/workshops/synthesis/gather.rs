@@ -117,7 +117,7 @@ fn nested(markdown: &str, links: &GroupLinks<'_>) -> String {
     out
 }
 
-#[utoipa::path(get, path = "/api/conferences/{slug}/outcomes/synthesis.md", tag = "workshops",
+#[utoipa::path(get, path = "/api/conferences/{slug}/outcomes/synthesis.md", tag = "outcomes",
     operation_id = "conference_synthesis",
     params(ConferenceSlug, GatherOptions),
     responses((status = 200, description = "Every working group's latest synthesis in one document, each point linked to its group and note (attachment)",

@@ -115,7 +115,7 @@ pub(super) async fn latest_of_each(
         .collect())
 }
 
-#[utoipa::path(get, path = "/api/conferences/{slug}/outcomes", tag = "workshops",
+#[utoipa::path(get, path = "/api/conferences/{slug}/outcomes", tag = "outcomes",
     operation_id = "list_outcomes",
     params(ConferenceSlug),
     responses((status = 200, description = "The working groups' published syntheses, latest version each", body = Outcomes),
@@ -135,7 +135,7 @@ pub async fn list(
     }))
 }
 
-#[utoipa::path(put, path = "/api/conferences/{slug}/outcomes/visibility", tag = "workshops",
+#[utoipa::path(put, path = "/api/conferences/{slug}/outcomes/visibility", tag = "outcomes",
     operation_id = "set_outcomes_visibility",
     params(ConferenceSlug),
     request_body = OutcomesVisibility,
@@ -170,7 +170,7 @@ pub async fn set_visibility(
     Ok(Json(visibility))
 }
 
-#[utoipa::path(get, path = "/api/conferences/{slug}/outcomes/{id}", tag = "workshops",
+#[utoipa::path(get, path = "/api/conferences/{slug}/outcomes/{id}", tag = "outcomes",
     operation_id = "synthesis_versions",
     params(ConferenceSlug, ("id" = Uuid, Path, description = "The working group's session id")),
     responses((status = 200, description = "Every published version, newest first", body = GroupVersions),
@@ -193,7 +193,7 @@ pub async fn group(
     }))
 }
 
-#[utoipa::path(get, path = "/api/conferences/{slug}/outcomes/{id}/versions/{number}/synthesis.md", tag = "workshops",
+#[utoipa::path(get, path = "/api/conferences/{slug}/outcomes/{id}/versions/{number}/synthesis.md", tag = "outcomes",
     operation_id = "synthesis_markdown",
     params(ConferenceSlug, ("id" = Uuid, Path, description = "The working group's session id"),
            ("number" = i32, Path, description = "The version, from 1")),

@@ -155,6 +155,7 @@ pub struct GroupVersions {
 }
 
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[schema(example = json!({"public": true}))]
 pub struct OutcomesVisibility {
     /// Anyone with the link may read the published syntheses, without logging in.
     pub public: bool,

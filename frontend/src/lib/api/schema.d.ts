@@ -1342,6 +1342,11 @@ export interface components {
             /** @description Readable without logging in (the organisers' choice). */
             public: boolean;
         };
+        /**
+         * @example {
+         *       "public": true
+         *     }
+         */
         OutcomesVisibility: {
             /** @description Anyone with the link may read the published syntheses, without logging in. */
             public: boolean;
