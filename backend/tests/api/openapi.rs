@@ -196,8 +196,8 @@ async fn the_server_answers_as_documented(db: PgPool) {
         // id does not have (a 404 first); `realtime/crew.rs` checks their 403. An election's
         // routes refuse by its phase and roll as well as by role: `elections.rs` checks them.
         // The Outcomes refuse non-members (an attendee reads them): `realtime/synthesis.rs`.
-        let by_session = ["panels", "awards", "outcomes"]
-            .contains(&operation["tags"][0].as_str().unwrap_or(""));
+        let by_session =
+            ["panels", "awards", "outcomes"].contains(&operation["tags"][0].as_str().unwrap_or(""));
         if operation["responses"]["403"].is_object() && !by_session {
             for body in ["{}", "{not json", r#"{"role": "organiser"}"#] {
                 let not_allowed = request(&attendee, &method, &url, "application/json", body);
