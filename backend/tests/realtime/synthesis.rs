@@ -142,6 +142,13 @@ impl Writer {
         }
     }
 
+    async fn publish(&mut self) -> Value {
+        let room = self.room.clone();
+        self.client
+            .command(&room, "synthesis.publish", json!({}))
+            .await
+    }
+
     /// Applies the room's `synthesis.updated` events until the document reads `expected`.
     async fn until_text(&mut self, expected: &str) {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
@@ -504,42 +511,35 @@ fn body_of(response: &str) -> &str {
     response.split_once("\r\n\r\n").map_or("", |(_, body)| body)
 }
 
+/// The JSON answer to a GET of `path`, logged in with `token` or not.
+async fn get_json(app: &TestApp, path: &str, token: Option<&str>) -> Value {
+    let response = raw_http(app, "GET", path, token, None).await;
+    serde_json::from_str(body_of(&response)).unwrap_or_else(|_| panic!("{response}"))
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn published_versions_are_kept_and_read_on_the_outcomes_page(db: PgPool) {
     let app = spawn(db.clone()).await;
     let group = group(&app, &db).await;
     let mut fay = Writer::join(&app, &group.facilitator, &group.room).await;
-    let room = group.room.clone();
-    let refused = fay
-        .client
-        .command(&room, "synthesis.publish", json!({}))
-        .await;
+    let refused = fay.publish().await;
     assert_eq!(
         refused["conflict"]["reason"], "synthesis_empty",
         "{refused}"
     );
     let update = fay.type_at(0, "# Skills\n\n- Share trainings");
     fay.edit(update).await;
-    let first = fay
-        .client
-        .command(&room, "synthesis.publish", json!({}))
-        .await;
+    let first = fay.publish().await;
     assert_eq!(first["data"]["number"], 1, "{first}");
     assert_eq!(first["data"]["published_by"], "Fay");
-    let refused = fay
-        .client
-        .command(&room, "synthesis.publish", json!({}))
-        .await;
+    let refused = fay.publish().await;
     assert_eq!(
         refused["conflict"]["reason"], "synthesis_unchanged",
         "{refused}"
     );
     let update = fay.type_at(999, " across borders");
     fay.edit(update).await;
-    let second = fay
-        .client
-        .command(&room, "synthesis.publish", json!({}))
-        .await;
+    let second = fay.publish().await;
     assert_eq!(second["data"]["number"], 2, "{second}");
     let mut ana = Client::connect(&app, &group.ana.1).await;
     let subscribed = ana.subscribe(&group.room, None).await;
@@ -547,30 +547,16 @@ async fn published_versions_are_kept_and_read_on_the_outcomes_page(db: PgPool) {
     assert_eq!(versions.as_array().unwrap().len(), 2, "{versions}");
 
     let slug = group.conference;
-    let listed = raw_http(
-        &app,
-        "GET",
-        &format!("/api/conferences/{slug}/outcomes"),
-        Some(&group.ana.1),
-        None,
-    )
-    .await;
-    let listed: Value = serde_json::from_str(body_of(&listed)).unwrap();
+    let outcomes = format!("/api/conferences/{slug}/outcomes");
+    let listed = get_json(&app, &outcomes, Some(&group.ana.1)).await;
     assert_eq!(listed["public"], false);
     assert_eq!(listed["groups"][0]["versions"], 2);
     assert_eq!(
         listed["groups"][0]["latest"]["markdown"],
         "# Skills\n\n- Share trainings across borders"
     );
-    let versions = raw_http(
-        &app,
-        "GET",
-        &format!("/api/conferences/{slug}/outcomes/{}", group.session),
-        Some(&group.ana.1),
-        None,
-    )
-    .await;
-    let versions: Value = serde_json::from_str(body_of(&versions)).unwrap();
+    let group_path = format!("{outcomes}/{}", group.session);
+    let versions = get_json(&app, &group_path, Some(&group.ana.1)).await;
     let numbers: Vec<&Value> = versions["versions"]
         .as_array()
         .unwrap()
@@ -615,9 +601,7 @@ async fn outcomes_are_for_members_until_the_organisers_make_them_public(db: PgPo
     fay.client
         .command(&room, "synthesis.prefill", json!({"language": "en"}))
         .await;
-    fay.client
-        .command(&room, "synthesis.publish", json!({}))
-        .await;
+    fay.publish().await;
     let slug = group.conference;
     let outcomes = format!("/api/conferences/{slug}/outcomes");
     let gathered = format!("/api/conferences/{slug}/outcomes/synthesis.md");
@@ -634,8 +618,7 @@ async fn outcomes_are_for_members_until_the_organisers_make_them_public(db: PgPo
     assert_eq!(&refused[9..12], "403");
     let set = raw_http(&app, "PUT", &visibility, Some(&organiser), public).await;
     assert_eq!(&set[9..12], "200", "{set}");
-    let anonymous = raw_http(&app, "GET", &outcomes, None, None).await;
-    let anonymous: Value = serde_json::from_str(body_of(&anonymous)).unwrap();
+    let anonymous = get_json(&app, &outcomes, None).await;
     assert_eq!(anonymous["public"], true);
     assert_eq!(anonymous["groups"][0]["title"]["en"], "Skills");
 
