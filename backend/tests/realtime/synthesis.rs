@@ -639,4 +639,28 @@ async fn outcomes_are_for_members_until_the_organisers_make_them_public(db: PgPo
         "{body}"
     );
     assert!(body.contains("\n### Findings\n"), "{body}");
+
+    // An invite-only group's outcomes stay as secret as the session itself.
+    sqlx::query("update sessions set visibility = 'invite_only' where id = $1")
+        .bind(group.session)
+        .execute(&db)
+        .await
+        .unwrap();
+    for (reader, groups) in [
+        (None, 0),
+        (Some(&group.outsider.1), 0),
+        (Some(&organiser), 1),
+    ] {
+        let listed = get_json(&app, &outcomes, reader.map(String::as_str)).await;
+        assert_eq!(
+            listed["groups"].as_array().unwrap().len(),
+            groups,
+            "{listed}"
+        );
+    }
+    let versions = format!("{outcomes}/{}", group.session);
+    assert_eq!(
+        http_status(&app, "GET", &versions, &group.outsider.1).await,
+        404
+    );
 }

@@ -14,7 +14,7 @@ use sqlx::PgPool;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::outcomes::{latest_of_each, markdown_attachment, readable};
+use super::outcomes::{markdown_attachment, readable};
 use crate::auth::AuthUser;
 use crate::conference::ConferenceSlug;
 use crate::error::{AppResult, ErrorBody};
@@ -149,7 +149,7 @@ pub async fn conference_synthesis(
         conference_title.best(&preferred),
         words.conference_synthesis
     );
-    let groups = latest_of_each(&db, readable.conference_id).await?;
+    let groups = readable.latest_of_each(&db).await?;
     if groups.is_empty() {
         let _ = write!(out, "\n_{}_\n", words.nothing_yet);
     }

@@ -1,7 +1,8 @@
 //! The Outcomes page's REST routes: a conference's published syntheses (the latest version
 //! of each working group), every version of one group, a version as a Markdown download,
 //! and the organisers' choice to show them without login. Members read them; when the
-//! organisers choose, anyone does. They stay after the conference ends.
+//! organisers choose, anyone does. They stay after the conference ends. An invite-only
+//! group's stay as secret as its session: only moderators and organisers see them.
 
 use axum::extract::State;
 use axum::http::header;
@@ -15,6 +16,7 @@ use super::wire::Version;
 use super::wire::{GroupOutcome, GroupVersions, Outcomes, OutcomesVisibility, PublishedVersion};
 use crate::audit;
 use crate::auth::AuthUser;
+use crate::conference::sessions::sees_every_session;
 use crate::conference::{role_in, ConferenceAccess, ConferenceRole, ConferenceSlug};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::http::{AppJson, AppPath};
@@ -23,10 +25,13 @@ use crate::text::LocalizedText;
 /// Working groups one Outcomes page lists at most.
 const MAX_GROUPS: i64 = 500;
 
-/// A conference whose outcomes the caller may read.
+/// A conference whose outcomes the caller may read, and which of its groups: those of
+/// invite-only sessions only for the people who see every session (moderators and
+/// organisers), as the agenda keeps them.
 pub(super) struct Readable {
     pub conference_id: Uuid,
     pub public: bool,
+    sees_every_session: bool,
 }
 
 /// Conference `slug`'s outcomes, if `user` may read them: anyone when they are public, else
@@ -47,72 +52,82 @@ pub(super) async fn readable(
     .fetch_optional(db)
     .await?
     .ok_or(AppError::NotFound("conference"))?;
+    let role = match user {
+        Some(user) => role_in(db, conference.id, user.id).await?,
+        None => None,
+    };
     if !conference.outcomes_public {
-        let user = user.ok_or(AppError::Unauthorized)?;
-        if role_in(db, conference.id, user.id).await?.is_none() {
+        if user.is_none() {
+            return Err(AppError::Unauthorized);
+        }
+        if role.is_none() {
             return Err(AppError::Forbidden("join this conference first"));
         }
     }
     Ok(Readable {
         conference_id: conference.id,
         public: conference.outcomes_public,
+        sees_every_session: sees_every_session(role),
     })
 }
 
-/// A working group of the conference and its title; `NotFound` for another session.
-pub(super) async fn group_title(
-    db: &PgPool,
-    conference_id: Uuid,
-    session_id: Uuid,
-) -> AppResult<LocalizedText> {
-    sqlx::query_scalar!(
-        r#"select title as "title: LocalizedText" from sessions
-           where id = $1 and conference_id = $2 and kind = 'working_group'"#,
-        session_id,
-        conference_id
-    )
-    .fetch_optional(db)
-    .await?
-    .ok_or(AppError::NotFound("session"))
-}
+impl Readable {
+    /// One of its working groups, by its title; `NotFound` for another session.
+    pub(super) async fn group_title(
+        &self,
+        db: &PgPool,
+        session_id: Uuid,
+    ) -> AppResult<LocalizedText> {
+        sqlx::query_scalar!(
+            r#"select title as "title: LocalizedText" from sessions
+               where id = $1 and conference_id = $2 and kind = 'working_group'
+                 and (visibility = 'public' or $3)"#,
+            session_id,
+            self.conference_id,
+            self.sees_every_session
+        )
+        .fetch_optional(db)
+        .await?
+        .ok_or(AppError::NotFound("session"))
+    }
 
-/// The latest published version of each working group, in programme order.
-pub(super) async fn latest_of_each(
-    db: &PgPool,
-    conference_id: Uuid,
-) -> AppResult<Vec<GroupOutcome>> {
-    let rows = sqlx::query!(
-        r#"select s.id, s.title as "title: LocalizedText", s.starts_at,
-                  v.number, v.published_at, v.published_by_name, v.markdown,
-                  (select count(*) from synthesis_versions c where c.session_id = s.id)::int as "versions!"
-           from sessions s
-           join lateral (select * from synthesis_versions v where v.session_id = s.id
-                         order by v.number desc limit 1) v on true
-           where s.conference_id = $1 and s.kind = 'working_group'
-           order by s.starts_at, s.id
-           limit $2"#,
-        conference_id,
-        MAX_GROUPS
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| GroupOutcome {
-            session_id: row.id,
-            title: row.title,
-            starts_at: row.starts_at,
-            versions: row.versions,
-            latest: PublishedVersion {
-                version: Version {
-                    number: row.number,
-                    published_at: row.published_at,
-                    published_by: row.published_by_name,
+    /// The latest published version of each working group, in programme order.
+    pub(super) async fn latest_of_each(&self, db: &PgPool) -> AppResult<Vec<GroupOutcome>> {
+        let rows = sqlx::query!(
+            r#"select s.id, s.title as "title: LocalizedText", s.starts_at,
+                      v.number, v.published_at, v.published_by_name, v.markdown,
+                      (select count(*) from synthesis_versions c where c.session_id = s.id)::int as "versions!"
+               from sessions s
+               join lateral (select * from synthesis_versions v where v.session_id = s.id
+                             order by v.number desc limit 1) v on true
+               where s.conference_id = $1 and s.kind = 'working_group'
+                 and (s.visibility = 'public' or $3)
+               order by s.starts_at, s.id
+               limit $2"#,
+            self.conference_id,
+            MAX_GROUPS,
+            self.sees_every_session
+        )
+        .fetch_all(db)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| GroupOutcome {
+                session_id: row.id,
+                title: row.title,
+                starts_at: row.starts_at,
+                versions: row.versions,
+                latest: PublishedVersion {
+                    version: Version {
+                        number: row.number,
+                        published_at: row.published_at,
+                        published_by: row.published_by_name,
+                    },
+                    markdown: row.markdown,
                 },
-                markdown: row.markdown,
-            },
-        })
-        .collect())
+            })
+            .collect())
+    }
 }
 
 #[utoipa::path(get, path = "/api/conferences/{slug}/outcomes", tag = "outcomes",
@@ -131,7 +146,7 @@ pub async fn list(
     let readable = readable(&db, &slug, user.as_ref()).await?;
     Ok(Json(Outcomes {
         public: readable.public,
-        groups: latest_of_each(&db, readable.conference_id).await?,
+        groups: readable.latest_of_each(&db).await?,
     }))
 }
 
@@ -184,7 +199,7 @@ pub async fn group(
     AppPath((slug, id)): AppPath<(String, Uuid)>,
 ) -> AppResult<Json<GroupVersions>> {
     let readable = readable(&db, &slug, user.as_ref()).await?;
-    let title = group_title(&db, readable.conference_id, id).await?;
+    let title = readable.group_title(&db, id).await?;
     let mut conn = db.acquire().await?;
     Ok(Json(GroupVersions {
         session_id: id,
@@ -209,7 +224,7 @@ pub async fn markdown(
     AppPath((slug, id, number)): AppPath<(String, Uuid, i32)>,
 ) -> AppResult<Response> {
     let readable = readable(&db, &slug, user.as_ref()).await?;
-    group_title(&db, readable.conference_id, id).await?;
+    readable.group_title(&db, id).await?;
     let markdown = sqlx::query_scalar!(
         "select markdown from synthesis_versions where session_id = $1 and number = $2",
         id,
