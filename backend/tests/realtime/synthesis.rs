@@ -480,6 +480,11 @@ async fn the_prefill_lays_out_the_board_by_dots_without_names(db: PgPool) {
     let mut fay = Writer::join(&app, &group.facilitator, &group.room).await;
     let (few, many) = fill_board(&db, &group).await;
     let room = group.room.clone();
+    let refused = fay
+        .client
+        .command(&room, "synthesis.prefill", json!({"language": "français"}))
+        .await;
+    assert_eq!(refused["fields"][0]["code"], "language_code", "{refused}");
     let filled = fay
         .client
         .command(&room, "synthesis.prefill", json!({"language": "fr"}))

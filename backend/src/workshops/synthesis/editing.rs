@@ -16,6 +16,7 @@ use crate::error::{AppError, AppResult, ConflictReason, Problem};
 use crate::realtime::feature::CommandCtx;
 use crate::realtime::log::EventTx;
 use crate::realtime::room::MODERATOR;
+use crate::text::is_language_code;
 use crate::workshops::wire::Person;
 
 /// Rapporteurs one working group may have.
@@ -93,6 +94,10 @@ pub async fn edit(ctx: &CommandCtx<'_>, etx: &mut EventTx, edit: Edit) -> AppRes
 
 pub async fn prefill(ctx: &CommandCtx<'_>, etx: &mut EventTx, it: Prefill) -> AppResult<Edited> {
     require_facilitator(ctx)?;
+    if !is_language_code(&it.language) {
+        let value = it.language.chars().take(16).collect();
+        return Err(AppError::field("language", Problem::LanguageCode { value }));
+    }
     let document = locked(etx.conn(), ctx.room.id).await?;
     if !document.markdown().trim().is_empty() {
         return Err(AppError::conflict(ConflictReason::SynthesisNotEmpty));
