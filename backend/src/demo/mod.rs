@@ -3,9 +3,9 @@
 //! can be explored at once.
 
 mod election;
-mod workshop;
 mod people;
 mod programme;
+mod workshop;
 
 use chrono::{NaiveDate, TimeZone};
 use sqlx::PgPool;

@@ -19,15 +19,30 @@ use crate::text::LocalizedText;
 const DEFAULT_SECTIONS: [(SectionKind, [(&str, &str); 4]); 5] = [
     (
         SectionKind::Notes,
-        [("en", "Questions"), ("fr", "Questions"), ("nl", "Vragen"), ("de", "Fragen")],
+        [
+            ("en", "Questions"),
+            ("fr", "Questions"),
+            ("nl", "Vragen"),
+            ("de", "Fragen"),
+        ],
     ),
     (
         SectionKind::Notes,
-        [("en", "Findings"), ("fr", "Constats"), ("nl", "Vaststellingen"), ("de", "Erkenntnisse")],
+        [
+            ("en", "Findings"),
+            ("fr", "Constats"),
+            ("nl", "Vaststellingen"),
+            ("de", "Erkenntnisse"),
+        ],
     ),
     (
         SectionKind::Notes,
-        [("en", "Proposals"), ("fr", "Propositions"), ("nl", "Voorstellen"), ("de", "Vorschläge")],
+        [
+            ("en", "Proposals"),
+            ("fr", "Propositions"),
+            ("nl", "Voorstellen"),
+            ("de", "Vorschläge"),
+        ],
     ),
     (
         SectionKind::Notes,
@@ -40,7 +55,12 @@ const DEFAULT_SECTIONS: [(SectionKind, [(&str, &str); 4]); 5] = [
     ),
     (
         SectionKind::Keywords,
-        [("en", "Keywords"), ("fr", "Mots-clés"), ("nl", "Trefwoorden"), ("de", "Schlüsselwörter")],
+        [
+            ("en", "Keywords"),
+            ("fr", "Mots-clés"),
+            ("nl", "Trefwoorden"),
+            ("de", "Schlüsselwörter"),
+        ],
     ),
 ];
 
@@ -53,10 +73,12 @@ const CALL_INTERVAL_SECONDS: f64 = 60.0;
 /// Makes session `session_id`'s board with the default sections unless it exists; returns
 /// whether it lets observers read. Two first entries at once make one board.
 pub async fn ensure(db: &PgPool, session_id: Uuid) -> AppResult<bool> {
-    if let Some(observers) =
-        sqlx::query_scalar!("select observers from boards where session_id = $1", session_id)
-            .fetch_optional(db)
-            .await?
+    if let Some(observers) = sqlx::query_scalar!(
+        "select observers from boards where session_id = $1",
+        session_id
+    )
+    .fetch_optional(db)
+    .await?
     {
         return Ok(observers);
     }
@@ -89,12 +111,13 @@ pub async fn insert(db: &mut PgConnection, session_id: Uuid) -> AppResult<()> {
 }
 
 pub async fn is_locked(db: &mut PgConnection, session_id: Uuid) -> AppResult<bool> {
-    Ok(
-        sqlx::query_scalar!("select locked from boards where session_id = $1", session_id)
-            .fetch_optional(db)
-            .await?
-            .unwrap_or(false),
+    Ok(sqlx::query_scalar!(
+        "select locked from boards where session_id = $1",
+        session_id
     )
+    .fetch_optional(db)
+    .await?
+    .unwrap_or(false))
 }
 
 /// The board's settings, with its open round and countdown.

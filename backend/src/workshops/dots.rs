@@ -8,12 +8,12 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::board::announce_settings;
-use super::wire::{BoardEvent, BoardSettings, DotCounts, Dotted, NoteDots, NoteRef, OpenRound};
 use super::wire::VoterDots;
+use super::wire::{BoardEvent, BoardSettings, DotCounts, Dotted, NoteDots, NoteRef, OpenRound};
 use super::{require_facilitator, require_unlocked, require_writer, workshop_room};
 use crate::error::{AppError, AppResult, ConflictReason, Problem};
 use crate::realtime::feature::CommandCtx;
-use crate::realtime::log::EventTx;
+use crate::realtime::log::{lock_room, EventTx};
 
 const MAX_DOTS: i16 = 20;
 
@@ -42,7 +42,11 @@ pub async fn spent(db: &mut PgConnection, round_id: Uuid, user_id: Uuid) -> AppR
 }
 
 /// `user_id`'s dots per note in round `round_id`.
-pub async fn mine(db: &mut PgConnection, round_id: Uuid, user_id: Uuid) -> AppResult<Vec<NoteDots>> {
+pub async fn mine(
+    db: &mut PgConnection,
+    round_id: Uuid,
+    user_id: Uuid,
+) -> AppResult<Vec<NoteDots>> {
     Ok(sqlx::query_as!(
         NoteDots,
         r#"select note_id as id, dots::int8 as "dots!" from board_dots
@@ -65,15 +69,18 @@ async fn total(db: &mut PgConnection, id: Uuid) -> AppResult<i64> {
 }
 
 /// Moves one of `ctx`'s dots onto (`+1`) or off (`-1`) note `note`.
-async fn change(ctx: &CommandCtx<'_>, etx: &mut EventTx, note: NoteRef, by: i16) -> AppResult<Dotted> {
+async fn change(
+    ctx: &CommandCtx<'_>,
+    etx: &mut EventTx,
+    note: NoteRef,
+    by: i16,
+) -> AppResult<Dotted> {
     require_writer(ctx)?;
     let session_id = ctx.room.id;
     require_unlocked(ctx, etx.conn()).await?;
     let (round_id, allowance) = open_round(etx.conn(), session_id).await?;
-    // The note's row, locked (before the voter's, as a merge does): two dots on one note
-    // are counted one after the other, so each event's total includes the ones before it.
     sqlx::query_scalar!(
-        "select id from board_notes where id = $1 and session_id = $2 for no key update",
+        "select id from board_notes where id = $1 and session_id = $2",
         note.id,
         session_id
     )
@@ -140,6 +147,9 @@ async fn change(ctx: &CommandCtx<'_>, etx: &mut EventTx, note: NoteRef, by: i16)
         }
         left
     };
+    // Counted under the room's lock, which every event of the board takes until its commit:
+    // the total includes every dot whose event came before, so the last event is exact.
+    lock_room(etx.conn(), workshop_room(session_id)).await?;
     let dots = total(etx.conn(), note.id).await?;
     let remaining = i64::from(allowance - spent);
     let counts = DotCounts {
@@ -237,7 +247,11 @@ pub async fn refund_notes(db: &mut PgConnection, ids: &[Uuid]) -> AppResult<Vec<
 
 /// Moves note `duplicate`'s dots onto note `kept`: a person who dotted both, in a round,
 /// keeps the larger number and gets the rest back. Those of the open round, to tell.
-pub async fn merge_into(db: &mut PgConnection, duplicate: Uuid, kept: Uuid) -> AppResult<Vec<Uuid>> {
+pub async fn merge_into(
+    db: &mut PgConnection,
+    duplicate: Uuid,
+    kept: Uuid,
+) -> AppResult<Vec<Uuid>> {
     let refunded = sqlx::query_scalar!(
         "update board_voters v set spent = v.spent - least(a.dots, b.dots)
          from board_dots a

@@ -12,7 +12,7 @@ use super::wire::{BoardEvent, CloudWord, Keyword, KeywordCloud, MyKeywords};
 use super::{require_unlocked, require_writer, workshop_room};
 use crate::error::{AppError, AppResult, ConflictReason, Problem};
 use crate::realtime::feature::{bounded_text, CommandCtx};
-use crate::realtime::log::EventTx;
+use crate::realtime::log::{lock_room, EventTx};
 
 const MAX_KEYWORD_CHARS: usize = 40;
 
@@ -43,7 +43,11 @@ pub async fn cloud(db: &mut PgConnection, session_id: Uuid) -> AppResult<Keyword
 }
 
 /// `user_id`'s keywords, folded.
-pub async fn mine(db: &mut PgConnection, session_id: Uuid, user_id: Uuid) -> AppResult<Vec<String>> {
+pub async fn mine(
+    db: &mut PgConnection,
+    session_id: Uuid,
+    user_id: Uuid,
+) -> AppResult<Vec<String>> {
     Ok(sqlx::query_scalar!(
         "select folded from board_keywords where session_id = $1 and user_id = $2 order by created_at",
         session_id,
@@ -66,24 +70,15 @@ fn checked(keyword: &Keyword) -> AppResult<(String, String)> {
 /// Tells the room the cloud as it now stands; the command's result is one's own words.
 async fn announce(ctx: &CommandCtx<'_>, etx: &mut EventTx) -> AppResult<MyKeywords> {
     let session_id = ctx.room.id;
+    // Read under the room's lock, which every event of the board takes until its commit:
+    // each cloud includes the proposals whose events came before it.
+    lock_room(etx.conn(), ctx.room).await?;
     let cloud = cloud(etx.conn(), session_id).await?;
     etx.emit(workshop_room(session_id), &BoardEvent::Keywords(cloud))
         .await?;
     Ok(MyKeywords {
         folded: mine(etx.conn(), session_id, ctx.user_id).await?,
     })
-}
-
-/// One change of the cloud at a time per board, so each event's cloud includes the changes
-/// before it. Taken first, before the person's row (as a section's removal takes them).
-async fn lock_cloud(db: &mut PgConnection, session_id: Uuid) -> AppResult<()> {
-    sqlx::query!(
-        "select session_id from boards where session_id = $1 for update",
-        session_id
-    )
-    .fetch_one(db)
-    .await?;
-    Ok(())
 }
 
 /// Counts one keyword more (or, with `-1`, less) to `user_id`, within the board's allowance
@@ -123,7 +118,12 @@ async fn count_keyword(
 
 /// Records `user_id`'s keyword `word` (already checked), within the board's allowance
 /// (the demo's too).
-pub async fn insert(db: &mut PgConnection, session_id: Uuid, user_id: Uuid, word: &str) -> AppResult<()> {
+pub async fn insert(
+    db: &mut PgConnection,
+    session_id: Uuid,
+    user_id: Uuid,
+    word: &str,
+) -> AppResult<()> {
     let folded = fold(word);
     let added = sqlx::query!(
         "insert into board_keywords (session_id, user_id, folded, word) values ($1, $2, $3, $4)
@@ -149,7 +149,6 @@ pub async fn propose(
     require_writer(ctx)?;
     let (word, _) = checked(&keyword)?;
     require_unlocked(ctx, etx.conn()).await?;
-    lock_cloud(etx.conn(), ctx.room.id).await?;
     insert(etx.conn(), ctx.room.id, ctx.user_id, &word).await?;
     announce(ctx, etx).await
 }
@@ -162,7 +161,6 @@ pub async fn withdraw(
     require_writer(ctx)?;
     let (_, folded) = checked(&keyword)?;
     require_unlocked(ctx, etx.conn()).await?;
-    lock_cloud(etx.conn(), ctx.room.id).await?;
     sqlx::query!(
         "delete from board_keywords where session_id = $1 and user_id = $2 and folded = $3
          returning folded",

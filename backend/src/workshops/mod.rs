@@ -10,9 +10,11 @@
 //! - the keyword cloud (`keywords.rs`), folding case and accents.
 //!
 //! Every event carries state read inside its command's transaction (a note's dots, the
-//! cloud, the sections), so commands that change the same thing take its row lock before
-//! reading it, and always in one order, so they cannot deadlock: the board's row, then
-//! notes (by id), then voters' rows, then authors' rows, then the room (at the first event).
+//! cloud, the sections). A board's events are serialized by its room's row, locked from a
+//! command's first event to its commit; counts (dots, the cloud) are read after taking that
+//! lock, so each event includes every change whose event came before it, and the last one
+//! is exact. Commands take their row locks in one order, so they cannot deadlock: the
+//! board's row, then notes (by id), then voters' rows, then authors' rows, then the room.
 
 mod board;
 mod dots;
@@ -44,7 +46,6 @@ use crate::realtime::log::EventTx;
 use crate::realtime::room::{Rights, RoomId, RoomKind, MODERATOR};
 use crate::realtime::Realtime;
 use wire::BoardCommand;
-
 
 /// A working group's room: its board, and later its synthesis.
 pub const WORKSHOP_ROOM: RoomKind = RoomKind::new("workshop");
@@ -81,8 +82,10 @@ fn require_writer(ctx: &CommandCtx<'_>) -> AppResult<()> {
 
 /// The facilitators' tools ask for this.
 fn require_facilitator(ctx: &CommandCtx<'_>) -> AppResult<()> {
-    ctx.rights
-        .require(MODERATOR, "only the working group's facilitators can do this")
+    ctx.rights.require(
+        MODERATOR,
+        "only the working group's facilitators can do this",
+    )
 }
 
 /// A participant's change on a locked board is refused; facilitators still arrange it.

@@ -89,7 +89,10 @@ async fn one(db: &mut PgConnection, session_id: Uuid, id: Uuid) -> AppResult<Not
 }
 
 fn person(id: Option<Uuid>, name: Option<String>) -> Option<Person> {
-    Some(Person { id: id?, name: name? })
+    Some(Person {
+        id: id?,
+        name: name?,
+    })
 }
 
 /// Every note of the board, oldest first.
@@ -133,13 +136,12 @@ async fn announce(
 }
 
 /// The note's author, or a facilitator, may change it; a participant not on a locked board.
-async fn require_may_change(
-    ctx: &CommandCtx<'_>,
-    etx: &mut EventTx,
-    note: &Note,
-) -> AppResult<()> {
+async fn require_may_change(ctx: &CommandCtx<'_>, etx: &mut EventTx, note: &Note) -> AppResult<()> {
     require_writer(ctx)?;
-    let own = note.author.as_ref().is_some_and(|author| author.id == ctx.user_id);
+    let own = note
+        .author
+        .as_ref()
+        .is_some_and(|author| author.id == ctx.user_id);
     if !own && !ctx.rights.has(MODERATOR) {
         return Err(AppError::Forbidden(
             "only its author or a facilitator can change this note",
@@ -168,7 +170,9 @@ fn checked_language(language: &str) -> AppResult<()> {
 /// Section `id` exists on the board and takes notes (not keywords).
 async fn require_notes_section(db: &mut PgConnection, session_id: Uuid, id: Uuid) -> AppResult<()> {
     if sections::kind_of(db, session_id, id).await? != SectionKind::Notes {
-        return Err(AppError::conflict(ConflictReason::KeywordsSectionTakesNoNotes));
+        return Err(AppError::conflict(
+            ConflictReason::KeywordsSectionTakesNoNotes,
+        ));
     }
     Ok(())
 }
@@ -266,7 +270,10 @@ pub async fn edit(ctx: &CommandCtx<'_>, etx: &mut EventTx, edit: EditNote) -> Ap
         .or(note.author.as_ref())
         .map(|person| person.id);
     let overwrote = last_editor.filter(|id| edit.version < note.version && *id != ctx.user_id);
-    let own = note.author.as_ref().is_some_and(|author| author.id == ctx.user_id);
+    let own = note
+        .author
+        .as_ref()
+        .is_some_and(|author| author.id == ctx.user_id);
     sqlx::query!(
         "update board_notes set body = $2, language = $3, version = version + 1, edited_by = $4
          where id = $1",
@@ -281,7 +288,12 @@ pub async fn edit(ctx: &CommandCtx<'_>, etx: &mut EventTx, edit: EditNote) -> Ap
 }
 
 /// Removes note `id` (already locked): its author's allowance and its voters' dots come back.
-async fn remove(etx: &mut EventTx, session_id: Uuid, note: &Note, merged_into: Option<Uuid>) -> AppResult<()> {
+async fn remove(
+    etx: &mut EventTx,
+    session_id: Uuid,
+    note: &Note,
+    merged_into: Option<Uuid>,
+) -> AppResult<()> {
     // Voters' rows before the author's, as a section's removal takes them.
     let voters = dots::refund_notes(etx.conn(), &[note.id]).await?;
     if let Some(author) = &note.author {

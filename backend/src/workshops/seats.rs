@@ -11,9 +11,9 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::wire::{MySeat, SeatCounts, SeatHolder, SeatStatus, Seats, SeatsEvent};
-use crate::conference::live::session_room;
 use crate::access_changes;
 use crate::conference::live::session_rights;
+use crate::conference::live::session_room;
 use crate::conference::{ConferenceAccess, ConferenceSlug};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::http::AppPath;
@@ -279,5 +279,7 @@ pub async fn notice(db: &mut PgConnection, session_id: Uuid) -> AppResult<serde_
     )
     .fetch_one(db)
     .await?;
-    Ok(serde_json::json!({"session_id": session_id, "title": row.title, "conference_slug": row.slug}))
+    Ok(
+        serde_json::json!({"session_id": session_id, "title": row.title, "conference_slug": row.slug}),
+    )
 }

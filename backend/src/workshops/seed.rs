@@ -11,11 +11,17 @@ use super::{board, keywords, notes, sections};
 use crate::error::AppResult;
 use crate::text::LocalizedText;
 
-/// A board's contents: per section (by position), its prompt questions and its notes
-/// (text, language, dots); the keywords, each with how many people proposed it.
+/// A prompt question in two languages: `[("fr", "…"), ("nl", "…")]`.
+pub type Prompt<'a> = [(&'a str, &'a str); 2];
+
+/// A note: its section (by position), text, language and dots.
+pub type DemoNote<'a> = (usize, &'a str, &'a str, i16);
+
+/// A board's contents: per section (by position), its prompt questions; its notes; the
+/// keywords, each with how many people proposed it.
 pub struct DemoBoard<'a> {
-    pub prompts: &'a [(usize, &'a [[(&'a str, &'a str); 2]])],
-    pub notes: &'a [(usize, &'a str, &'a str, i16)],
+    pub prompts: &'a [(usize, &'a [Prompt<'a>])],
+    pub notes: &'a [DemoNote<'a>],
     pub keywords: &'a [(&'a str, usize)],
 }
 
@@ -73,7 +79,12 @@ pub async fn filled_board(
     )
     .execute(&mut *db)
     .await?;
-    let colours = [NoteColour::Yellow, NoteColour::Blue, NoteColour::Green, NoteColour::Pink];
+    let colours = [
+        NoteColour::Yellow,
+        NoteColour::Blue,
+        NoteColour::Green,
+        NoteColour::Pink,
+    ];
     let mut voter = 0;
     for (n, (at, body, language, dots)) in contents.notes.iter().enumerate() {
         let section = &sections[*at];

@@ -62,12 +62,14 @@ async fn participant(app: &TestApp, conference: Uuid, session: Uuid, name: &str)
 /// A facilitator of the session (its people), connected and subscribed.
 async fn facilitator(app: &TestApp, conference: Uuid, session: Uuid) -> (Uuid, Client) {
     let (id, token) = member_user(app, conference, "Fatou", "attendee").await;
-    sqlx::query("insert into session_people (session_id, user_id, role) values ($1, $2, 'facilitator')")
-        .bind(session)
-        .bind(id)
-        .execute(&app.state.db)
-        .await
-        .unwrap();
+    sqlx::query(
+        "insert into session_people (session_id, user_id, role) values ($1, $2, 'facilitator')",
+    )
+    .bind(session)
+    .bind(id)
+    .execute(&app.state.db)
+    .await
+    .unwrap();
     let mut client = Client::connect(app, &token).await;
     client.subscribe(&format!("workshop:{session}"), None).await;
     (id, client)
@@ -147,11 +149,17 @@ async fn seats_fill_then_a_waitlist_is_promoted_in_order_and_notified(db: PgPool
     let changed = next_event(&mut ben, "workshop.seats").await;
     assert_eq!(changed, json!({"seated": 2, "waitlisted": 1}));
     assert_eq!(seats["mine"], Value::Null);
-    assert_eq!((seats["seated"].as_i64(), seats["waitlisted"].as_i64()), (Some(2), Some(1)));
+    assert_eq!(
+        (seats["seated"].as_i64(), seats["waitlisted"].as_i64()),
+        (Some(2), Some(1))
+    );
     let (_, cleo_seat) = http_json(&app, "GET", &path, &tokens[2].1).await;
     assert_eq!(cleo_seat["mine"]["status"], "seated");
     let (_, dirk_seat) = http_json(&app, "GET", &path, &tokens[3].1).await;
-    assert_eq!(dirk_seat["mine"], json!({"status": "waitlisted", "position": 1}));
+    assert_eq!(
+        dirk_seat["mine"],
+        json!({"status": "waitlisted", "position": 1})
+    );
     let kinds: Vec<String> =
         sqlx::query_scalar("select kind from notifications where user_id = $1")
             .bind(tokens[2].0)
@@ -175,7 +183,10 @@ async fn seats_fill_then_a_waitlist_is_promoted_in_order_and_notified(db: PgPool
         .unwrap();
     let (_, eve) = member_user(&app, conference, "Eve", "attendee").await;
     let eve_seat = sign_up(&app, conference, session, &eve).await;
-    assert_eq!(eve_seat["mine"], json!({"status": "waitlisted", "position": 1}));
+    assert_eq!(
+        eve_seat["mine"],
+        json!({"status": "waitlisted", "position": 1})
+    );
     let (_, dirk_seat) = http_json(&app, "GET", &path, &tokens[3].1).await;
     assert_eq!(dirk_seat["mine"]["status"], "seated");
 
@@ -183,7 +194,9 @@ async fn seats_fill_then_a_waitlist_is_promoted_in_order_and_notified(db: PgPool
     assert_eq!(http_json(&app, "DELETE", &path, &tokens[0].1).await.0, 404);
     let panel = session_of_kind(&db, conference).await;
     assert_eq!(
-        http_json(&app, "POST", &seats_path(conference, panel), &tokens[0].1).await.0,
+        http_json(&app, "POST", &seats_path(conference, panel), &tokens[0].1)
+            .await
+            .0,
         404
     );
     let (_, stranger) = user(&app, "Stranger").await;
@@ -221,7 +234,10 @@ async fn concurrent_withdrawals_promote_each_waiting_person_once(db: PgPool) {
     .unwrap();
     let mut waiting: Vec<Uuid> = people[6..].iter().map(|(id, _)| *id).collect();
     waiting.sort();
-    assert_eq!(seated, waiting, "exactly the six waiting took the six seats");
+    assert_eq!(
+        seated, waiting,
+        "exactly the six waiting took the six seats"
+    );
     let notified: i64 =
         sqlx::query_scalar("select count(*) from notifications where kind = 'workshop.seat'")
             .fetch_one(&db)
@@ -244,7 +260,10 @@ async fn the_board_opens_with_the_default_sections_and_admits_observers_only_whe
 
     let mut olga = Client::connect(&app, &olga_token).await;
     let refused = enter(&mut olga, &room).await;
-    assert_eq!(refused["code"], "not_found", "no board for someone without a seat");
+    assert_eq!(
+        refused["code"], "not_found",
+        "no board for someone without a seat"
+    );
     let messages = ana.subscribe(&room, None).await;
     let board = snapshot_part(&messages, "board");
     let titles: Vec<&str> = board["sections"]
@@ -255,13 +274,23 @@ async fn the_board_opens_with_the_default_sections_and_admits_observers_only_whe
         .collect();
     assert_eq!(
         titles,
-        ["Questions", "Constats", "Propositions", "Feuille de route et engagements", "Mots-clés"]
+        [
+            "Questions",
+            "Constats",
+            "Propositions",
+            "Feuille de route et engagements",
+            "Mots-clés"
+        ]
     );
     assert_eq!(board["sections"][4]["kind"], "keywords");
     assert_eq!(board["settings"]["locked"], false);
 
     let refused = ana
-        .command(&room, "board.settings", json!({"locked": true, "observers": true, "keywords_per_person": 3}))
+        .command(
+            &room,
+            "board.settings",
+            json!({"locked": true, "observers": true, "keywords_per_person": 3}),
+        )
         .await;
     assert_eq!(error_code(&refused), ("error", "forbidden"));
     acked(
@@ -273,12 +302,23 @@ async fn the_board_opens_with_the_default_sections_and_admits_observers_only_whe
     .await;
     let entered = olga.subscribe(&room, None).await;
     let roles = entered.last().unwrap()["roles"].clone();
-    assert!(roles.as_array().unwrap().contains(&json!("observer")), "{entered:?}");
+    assert!(
+        roles.as_array().unwrap().contains(&json!("observer")),
+        "{entered:?}"
+    );
     let section = snapshot_part(&entered, "board")["sections"][0]["id"].clone();
     let refused = olga
-        .command(&room, "board.add_note", json!({"section_id": section, "body": "Hi", "language": "en"}))
+        .command(
+            &room,
+            "board.add_note",
+            json!({"section_id": section, "body": "Hi", "language": "en"}),
+        )
         .await;
-    assert_eq!(error_code(&refused), ("error", "forbidden"), "an observer only reads");
+    assert_eq!(
+        error_code(&refused),
+        ("error", "forbidden"),
+        "an observer only reads"
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -297,22 +337,42 @@ async fn notes_are_written_by_their_authors_arranged_by_facilitators_and_refused
     let findings = section_id(&mut ana, &room, 1).await;
 
     for (data, field) in [
-        (json!({"section_id": questions, "body": "x".repeat(1001), "language": "fr"}), "body"),
-        (json!({"section_id": questions, "body": "  ", "language": "fr"}), "body"),
-        (json!({"section_id": questions, "body": "Ok", "language": "french"}), "language"),
+        (
+            json!({"section_id": questions, "body": "x".repeat(1001), "language": "fr"}),
+            "body",
+        ),
+        (
+            json!({"section_id": questions, "body": "  ", "language": "fr"}),
+            "body",
+        ),
+        (
+            json!({"section_id": questions, "body": "Ok", "language": "french"}),
+            "language",
+        ),
     ] {
         let refused = ana.command(&room, "board.add_note", data).await;
         assert_eq!(error_code(&refused), ("error", "validation"), "{refused}");
         assert_eq!(refused["fields"][0]["field"], field);
     }
     let refused = ana
-        .command(&room, "board.add_note", json!({"section_id": Uuid::new_v4(), "body": "Ok", "language": "fr"}))
+        .command(
+            &room,
+            "board.add_note",
+            json!({"section_id": Uuid::new_v4(), "body": "Ok", "language": "fr"}),
+        )
         .await;
     assert_eq!(error_code(&refused), ("error", "not_found"));
     let refused = ana
-        .command(&room, "board.add_note", json!({"section_id": keywords, "body": "Ok", "language": "fr"}))
+        .command(
+            &room,
+            "board.add_note",
+            json!({"section_id": keywords, "body": "Ok", "language": "fr"}),
+        )
         .await;
-    assert_eq!(refused["conflict"]["reason"], "keywords_section_takes_no_notes", "{refused}");
+    assert_eq!(
+        refused["conflict"]["reason"], "keywords_section_takes_no_notes",
+        "{refused}"
+    );
 
     let note = acked(
         &mut ana,
@@ -322,19 +382,32 @@ async fn notes_are_written_by_their_authors_arranged_by_facilitators_and_refused
     )
     .await;
     assert_eq!(note["author"]["id"], json!(ana_id));
-    assert_eq!((note["version"].as_i64(), note["dots"].as_i64()), (Some(1), Some(0)));
+    assert_eq!(
+        (note["version"].as_i64(), note["dots"].as_i64()),
+        (Some(1), Some(0))
+    );
     let seen = next_event(&mut ben, "board.note").await;
     assert_eq!(seen["id"], note["id"]);
     let id = note["id"].clone();
 
     let refused = ben
-        .command(&room, "board.edit_note", json!({"id": id, "body": "Mine now", "language": "en", "version": 1}))
+        .command(
+            &room,
+            "board.edit_note",
+            json!({"id": id, "body": "Mine now", "language": "en", "version": 1}),
+        )
         .await;
     assert_eq!(error_code(&refused), ("error", "forbidden"));
-    let refused = ben.command(&room, "board.delete_note", json!({"id": id})).await;
+    let refused = ben
+        .command(&room, "board.delete_note", json!({"id": id}))
+        .await;
     assert_eq!(error_code(&refused), ("error", "forbidden"));
     let refused = ben
-        .command(&room, "board.move_note", json!({"id": id, "section_id": findings}))
+        .command(
+            &room,
+            "board.move_note",
+            json!({"id": id, "section_id": findings}),
+        )
         .await;
     assert_eq!(error_code(&refused), ("error", "forbidden"));
 
@@ -368,24 +441,64 @@ async fn notes_are_written_by_their_authors_arranged_by_facilitators_and_refused
         json!({"id": id, "colour": "blue", "pinned": true, "group_label": "Financement"}),
     )
     .await;
-    assert_eq!((arranged["colour"].as_str(), arranged["pinned"].as_bool()), (Some("blue"), Some(true)));
-    let moved = acked(&mut fatou, &room, "board.move_note", json!({"id": id, "section_id": findings})).await;
+    assert_eq!(
+        (arranged["colour"].as_str(), arranged["pinned"].as_bool()),
+        (Some("blue"), Some(true))
+    );
+    let moved = acked(
+        &mut fatou,
+        &room,
+        "board.move_note",
+        json!({"id": id, "section_id": findings}),
+    )
+    .await;
     assert_eq!(moved["section_id"].as_str(), Some(findings.as_str()));
     let refused = fatou
-        .command(&room, "board.move_note", json!({"id": id, "section_id": keywords}))
+        .command(
+            &room,
+            "board.move_note",
+            json!({"id": id, "section_id": keywords}),
+        )
         .await;
-    assert_eq!(refused["conflict"]["reason"], "keywords_section_takes_no_notes");
+    assert_eq!(
+        refused["conflict"]["reason"],
+        "keywords_section_takes_no_notes"
+    );
 
     // A locked board refuses participants, not facilitators.
-    acked(&mut fatou, &room, "board.settings", json!({"locked": true, "observers": false, "keywords_per_person": 3})).await;
+    acked(
+        &mut fatou,
+        &room,
+        "board.settings",
+        json!({"locked": true, "observers": false, "keywords_per_person": 3}),
+    )
+    .await;
     let refused = ana
-        .command(&room, "board.add_note", json!({"section_id": questions, "body": "Late", "language": "fr"}))
+        .command(
+            &room,
+            "board.add_note",
+            json!({"section_id": questions, "body": "Late", "language": "fr"}),
+        )
         .await;
     assert_eq!(refused["conflict"]["reason"], "board_locked", "{refused}");
-    let refused = ana.command(&room, "board.delete_note", json!({"id": id})).await;
+    let refused = ana
+        .command(&room, "board.delete_note", json!({"id": id}))
+        .await;
     assert_eq!(refused["conflict"]["reason"], "board_locked");
-    acked(&mut fatou, &room, "board.add_note", json!({"section_id": questions, "body": "Synthèse", "language": "fr"})).await;
-    acked(&mut fatou, &room, "board.settings", json!({"locked": false, "observers": false, "keywords_per_person": 3})).await;
+    acked(
+        &mut fatou,
+        &room,
+        "board.add_note",
+        json!({"section_id": questions, "body": "Synthèse", "language": "fr"}),
+    )
+    .await;
+    acked(
+        &mut fatou,
+        &room,
+        "board.settings",
+        json!({"locked": false, "observers": false, "keywords_per_person": 3}),
+    )
+    .await;
     acked(&mut ana, &room, "board.delete_note", json!({"id": id})).await;
     let removed = next_event(&mut ben, "board.note_removed").await;
     assert_eq!(removed["id"], id);
@@ -416,11 +529,25 @@ async fn a_person_may_have_at_most_200_notes_on_a_board(db: PgPool) {
         .execute(&db)
         .await
         .unwrap();
-    acked(&mut ana, &room, "board.add_note", json!({"section_id": questions, "body": "200", "language": "en"})).await;
+    acked(
+        &mut ana,
+        &room,
+        "board.add_note",
+        json!({"section_id": questions, "body": "200", "language": "en"}),
+    )
+    .await;
     let refused = ana
-        .command(&room, "board.add_note", json!({"section_id": questions, "body": "201", "language": "en"}))
+        .command(
+            &room,
+            "board.add_note",
+            json!({"section_id": questions, "body": "201", "language": "en"}),
+        )
         .await;
-    assert_eq!(refused["conflict"], json!({"reason": "too_many_notes", "max": 200}), "{refused}");
+    assert_eq!(
+        refused["conflict"],
+        json!({"reason": "too_many_notes", "max": 200}),
+        "{refused}"
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -431,22 +558,40 @@ async fn dots_are_exact_under_concurrency_and_only_while_a_round_is_open(db: PgP
     let room = format!("workshop:{session}");
     let (_, mut fatou) = facilitator(&app, conference, session).await;
     let questions = section_id(&mut fatou, &room, 0).await;
-    let note = acked(&mut fatou, &room, "board.add_note", json!({"section_id": questions, "body": "Financer", "language": "fr"})).await;
+    let note = acked(
+        &mut fatou,
+        &room,
+        "board.add_note",
+        json!({"section_id": questions, "body": "Financer", "language": "fr"}),
+    )
+    .await;
     let note_id = note["id"].clone();
 
     let mut voters = Vec::new();
     for n in 0..12 {
-        voters.push(participant(&app, conference, session, &format!("V{n}")).await.1);
+        voters.push(
+            participant(&app, conference, session, &format!("V{n}"))
+                .await
+                .1,
+        );
     }
-    let refused = voters[0].command(&room, "board.dot", json!({"id": note_id})).await;
+    let refused = voters[0]
+        .command(&room, "board.dot", json!({"id": note_id}))
+        .await;
     assert_eq!(refused["conflict"]["reason"], "no_voting_round");
-    let refused = voters[0].command(&room, "board.open_round", json!({"dots": 3})).await;
+    let refused = voters[0]
+        .command(&room, "board.open_round", json!({"dots": 3}))
+        .await;
     assert_eq!(error_code(&refused), ("error", "forbidden"));
-    let refused = fatou.command(&room, "board.open_round", json!({"dots": 21})).await;
+    let refused = fatou
+        .command(&room, "board.open_round", json!({"dots": 21}))
+        .await;
     assert_eq!(error_code(&refused), ("error", "validation"));
     let settings = acked(&mut fatou, &room, "board.open_round", json!({"dots": 3})).await;
     assert_eq!(settings["round"]["dots"], 3);
-    let refused = fatou.command(&room, "board.open_round", json!({"dots": 3})).await;
+    let refused = fatou
+        .command(&room, "board.open_round", json!({"dots": 3}))
+        .await;
     assert_eq!(refused["conflict"]["reason"], "voting_round_open");
 
     // Every voter sends five dots at once, all voters at once: three count each.
@@ -474,7 +619,10 @@ async fn dots_are_exact_under_concurrency_and_only_while_a_round_is_open(db: PgP
         }
     });
     let results = futures_util::future::join_all(storms).await;
-    assert!(results.iter().all(|result| *result == (3, 2)), "{results:?}");
+    assert!(
+        results.iter().all(|result| *result == (3, 2)),
+        "{results:?}"
+    );
     let total: i64 = sqlx::query_scalar("select sum(dots)::int8 from board_dots")
         .fetch_one(&db)
         .await
@@ -488,10 +636,18 @@ async fn dots_are_exact_under_concurrency_and_only_while_a_round_is_open(db: PgP
     assert_eq!(last["notes"][0]["dots"], 36, "{last}");
 
     let taken_back = acked(&mut voters[0], &room, "board.undot", json!({"id": note_id})).await;
-    assert_eq!((taken_back["dots"].as_i64(), taken_back["mine"].as_i64(), taken_back["remaining"].as_i64()),
-        (Some(35), Some(2), Some(1)));
+    assert_eq!(
+        (
+            taken_back["dots"].as_i64(),
+            taken_back["mine"].as_i64(),
+            taken_back["remaining"].as_i64()
+        ),
+        (Some(35), Some(2), Some(1))
+    );
     acked(&mut fatou, &room, "board.close_round", json!({})).await;
-    let refused = voters[1].command(&room, "board.undot", json!({"id": note_id})).await;
+    let refused = voters[1]
+        .command(&room, "board.undot", json!({"id": note_id}))
+        .await;
     assert_eq!(refused["conflict"]["reason"], "no_voting_round");
     let messages = voters[1].subscribe(&room, None).await;
     let board = snapshot_part(&messages, "board");
@@ -509,8 +665,22 @@ async fn a_merge_adds_the_dots_without_counting_a_voter_twice(db: PgPool) {
     let (ana_id, mut ana) = participant(&app, conference, session, "Ana").await;
     let (_, mut ben) = participant(&app, conference, session, "Ben").await;
     let proposals = section_id(&mut ana, &room, 2).await;
-    let duplicate = acked(&mut ana, &room, "board.add_note", json!({"section_id": proposals, "body": "Un guichet unique", "language": "fr"})).await["id"].clone();
-    let kept = acked(&mut ben, &room, "board.add_note", json!({"section_id": proposals, "body": "Eén loket", "language": "nl"})).await["id"].clone();
+    let duplicate = acked(
+        &mut ana,
+        &room,
+        "board.add_note",
+        json!({"section_id": proposals, "body": "Un guichet unique", "language": "fr"}),
+    )
+    .await["id"]
+        .clone();
+    let kept = acked(
+        &mut ben,
+        &room,
+        "board.add_note",
+        json!({"section_id": proposals, "body": "Eén loket", "language": "nl"}),
+    )
+    .await["id"]
+        .clone();
     acked(&mut fatou, &room, "board.open_round", json!({"dots": 5})).await;
     for _ in 0..2 {
         acked(&mut ana, &room, "board.dot", json!({"id": duplicate})).await;
@@ -518,11 +688,29 @@ async fn a_merge_adds_the_dots_without_counting_a_voter_twice(db: PgPool) {
     acked(&mut ana, &room, "board.dot", json!({"id": kept})).await;
     acked(&mut ben, &room, "board.dot", json!({"id": duplicate})).await;
 
-    let refused = fatou.command(&room, "board.merge_notes", json!({"id": kept, "into": kept})).await;
+    let refused = fatou
+        .command(
+            &room,
+            "board.merge_notes",
+            json!({"id": kept, "into": kept}),
+        )
+        .await;
     assert_eq!(refused["conflict"]["reason"], "merge_into_itself");
-    let refused = ana.command(&room, "board.merge_notes", json!({"id": duplicate, "into": kept})).await;
+    let refused = ana
+        .command(
+            &room,
+            "board.merge_notes",
+            json!({"id": duplicate, "into": kept}),
+        )
+        .await;
     assert_eq!(error_code(&refused), ("error", "forbidden"));
-    let merged = acked(&mut fatou, &room, "board.merge_notes", json!({"id": duplicate, "into": kept})).await;
+    let merged = acked(
+        &mut fatou,
+        &room,
+        "board.merge_notes",
+        json!({"id": duplicate, "into": kept}),
+    )
+    .await;
     // Ana: max(2, 1) = 2, Ben: 1.
     assert_eq!(merged["dots"], 3);
     assert_eq!(merged["body"], "Eén loket\n\nUn guichet unique");
@@ -553,17 +741,62 @@ async fn keywords_fold_case_and_accents_within_the_allowance(db: PgPool) {
     let (_, mut ana) = participant(&app, conference, session, "Ana").await;
     let (_, mut ben) = participant(&app, conference, session, "Ben").await;
     let (_, mut fatou) = facilitator(&app, conference, session).await;
-    acked(&mut fatou, &room, "board.settings", json!({"locked": false, "observers": false, "keywords_per_person": 2})).await;
+    acked(
+        &mut fatou,
+        &room,
+        "board.settings",
+        json!({"locked": false, "observers": false, "keywords_per_person": 2}),
+    )
+    .await;
 
-    acked(&mut ana, &room, "board.propose_keyword", json!({"word": "Décloisonnement"})).await;
-    let mine = acked(&mut ben, &room, "board.propose_keyword", json!({"word": "decloisonnement"})).await;
+    acked(
+        &mut ana,
+        &room,
+        "board.propose_keyword",
+        json!({"word": "Décloisonnement"}),
+    )
+    .await;
+    let mine = acked(
+        &mut ben,
+        &room,
+        "board.propose_keyword",
+        json!({"word": "decloisonnement"}),
+    )
+    .await;
     assert_eq!(mine["folded"], json!(["decloisonnement"]));
-    let refused = ana.command(&room, "board.propose_keyword", json!({"word": "DÉCLOISONNEMENT"})).await;
+    let refused = ana
+        .command(
+            &room,
+            "board.propose_keyword",
+            json!({"word": "DÉCLOISONNEMENT"}),
+        )
+        .await;
     assert_eq!(refused["conflict"]["reason"], "keyword_already_proposed");
-    acked(&mut ana, &room, "board.propose_keyword", json!({"word": "Confiance"})).await;
-    let refused = ana.command(&room, "board.propose_keyword", json!({"word": "Vertrouwen"})).await;
-    assert_eq!(refused["conflict"], json!({"reason": "too_many_keywords", "max": 2}));
-    let refused = ana.command(&room, "board.propose_keyword", json!({"word": "x".repeat(41)})).await;
+    acked(
+        &mut ana,
+        &room,
+        "board.propose_keyword",
+        json!({"word": "Confiance"}),
+    )
+    .await;
+    let refused = ana
+        .command(
+            &room,
+            "board.propose_keyword",
+            json!({"word": "Vertrouwen"}),
+        )
+        .await;
+    assert_eq!(
+        refused["conflict"],
+        json!({"reason": "too_many_keywords", "max": 2})
+    );
+    let refused = ana
+        .command(
+            &room,
+            "board.propose_keyword",
+            json!({"word": "x".repeat(41)}),
+        )
+        .await;
     assert_eq!(error_code(&refused), ("error", "validation"));
 
     let cloud = loop {
@@ -576,9 +809,23 @@ async fn keywords_fold_case_and_accents_within_the_allowance(db: PgPool) {
     assert_eq!(cloud["words"][0]["people"], 2);
     assert_eq!(cloud["words"][1]["word"], "Confiance");
 
-    acked(&mut ana, &room, "board.withdraw_keyword", json!({"word": "confiance"})).await;
-    acked(&mut ana, &room, "board.propose_keyword", json!({"word": "Vertrouwen"})).await;
-    let refused = ana.command(&room, "board.withdraw_keyword", json!({"word": "Nope"})).await;
+    acked(
+        &mut ana,
+        &room,
+        "board.withdraw_keyword",
+        json!({"word": "confiance"}),
+    )
+    .await;
+    acked(
+        &mut ana,
+        &room,
+        "board.propose_keyword",
+        json!({"word": "Vertrouwen"}),
+    )
+    .await;
+    let refused = ana
+        .command(&room, "board.withdraw_keyword", json!({"word": "Nope"}))
+        .await;
     assert_eq!(error_code(&refused), ("error", "not_found"));
 }
 
@@ -590,29 +837,63 @@ async fn facilitators_shape_the_sections_and_run_the_clock(db: PgPool) {
     let room = format!("workshop:{session}");
     let (_, mut ana) = participant(&app, conference, session, "Ana").await;
     let (moderator_id, _) = member_user(&app, conference, "Mod", "attendee").await;
-    sqlx::query("insert into session_people (session_id, user_id, role) values ($1, $2, 'moderator')")
-        .bind(session)
-        .bind(moderator_id)
-        .execute(&db)
-        .await
-        .unwrap();
+    sqlx::query(
+        "insert into session_people (session_id, user_id, role) values ($1, $2, 'moderator')",
+    )
+    .bind(session)
+    .bind(moderator_id)
+    .execute(&db)
+    .await
+    .unwrap();
     let (_, mut fatou) = facilitator(&app, conference, session).await;
 
-    let refused = ana.command(&room, "board.add_section", json!({"title": {"en": "Risks"}})).await;
+    let refused = ana
+        .command(
+            &room,
+            "board.add_section",
+            json!({"title": {"en": "Risks"}}),
+        )
+        .await;
     assert_eq!(error_code(&refused), ("error", "forbidden"));
-    let refused = fatou.command(&room, "board.add_section", json!({"title": {"en": " "}})).await;
+    let refused = fatou
+        .command(&room, "board.add_section", json!({"title": {"en": " "}}))
+        .await;
     assert_eq!(error_code(&refused), ("error", "validation"));
-    let added = acked(&mut fatou, &room, "board.add_section", json!({"title": {"en": "Risks", "fr": "Risques"}})).await;
+    let added = acked(
+        &mut fatou,
+        &room,
+        "board.add_section",
+        json!({"title": {"en": "Risks", "fr": "Risques"}}),
+    )
+    .await;
     let risks = added["id"].clone();
     let sections = next_event(&mut ana, "board.sections").await;
     assert_eq!(sections["sections"].as_array().unwrap().len(), 6);
-    acked(&mut fatou, &room, "board.move_section", json!({"id": risks, "position": 0})).await;
+    acked(
+        &mut fatou,
+        &room,
+        "board.move_section",
+        json!({"id": risks, "position": 0}),
+    )
+    .await;
     let prompts = json!([
         {"fr": "Freins et barrières à lever", "nl": "Weg te werken remmen en barrières"},
         {"fr": "Comment financer une joint venture transfrontalière ?", "nl": "Hoe een grensoverschrijdende joint venture financieren?"}
     ]);
-    acked(&mut fatou, &room, "board.edit_section", json!({"id": risks, "title": {"en": "Barriers"}, "prompts": prompts})).await;
-    let refused = fatou.command(&room, "board.move_section", json!({"id": risks, "position": 6})).await;
+    acked(
+        &mut fatou,
+        &room,
+        "board.edit_section",
+        json!({"id": risks, "title": {"en": "Barriers"}, "prompts": prompts}),
+    )
+    .await;
+    let refused = fatou
+        .command(
+            &room,
+            "board.move_section",
+            json!({"id": risks, "position": 6}),
+        )
+        .await;
     assert_eq!(error_code(&refused), ("error", "validation"));
     let messages = ana.subscribe(&room, None).await;
     let board = snapshot_part(&messages, "board");
@@ -620,15 +901,33 @@ async fn facilitators_shape_the_sections_and_run_the_clock(db: PgPool) {
     assert_eq!(board["sections"][0]["prompts"], prompts);
     assert_eq!(board["sections"][1]["title"]["en"], "Questions");
     let note = acked(&mut ana, &room, "board.add_note", json!({"section_id": risks, "body": "Règles de marchés publics divergentes", "language": "fr"})).await;
-    acked(&mut fatou, &room, "board.remove_section", json!({"id": risks})).await;
+    acked(
+        &mut fatou,
+        &room,
+        "board.remove_section",
+        json!({"id": risks}),
+    )
+    .await;
     let messages = ana.subscribe(&room, None).await;
     let board = snapshot_part(&messages, "board");
     assert_eq!(board["sections"].as_array().unwrap().len(), 5);
-    assert!(board["notes"].as_array().unwrap().iter().all(|n| n["id"] != note["id"]));
+    assert!(board["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|n| n["id"] != note["id"]));
 
-    let refused = fatou.command(&room, "board.timer", json!({"seconds": 4 * 3600 + 1})).await;
+    let refused = fatou
+        .command(&room, "board.timer", json!({"seconds": 4 * 3600 + 1}))
+        .await;
     assert_eq!(error_code(&refused), ("error", "validation"));
-    let settings = acked(&mut fatou, &room, "board.timer", json!({"seconds": 600, "label": "Propositions"})).await;
+    let settings = acked(
+        &mut fatou,
+        &room,
+        "board.timer",
+        json!({"seconds": 600, "label": "Propositions"}),
+    )
+    .await;
     assert_eq!(settings["timer"]["label"], "Propositions");
     let settings = acked(&mut fatou, &room, "board.timer", json!({"seconds": 0})).await;
     assert_eq!(settings["timer"], Value::Null);
@@ -637,11 +936,12 @@ async fn facilitators_shape_the_sections_and_run_the_clock(db: PgPool) {
     assert_eq!(called["moderators"], 1);
     let refused = ana.command(&room, "board.call_moderator", json!({})).await;
     assert_eq!(refused["conflict"]["reason"], "moderator_called_recently");
-    let kinds: Vec<String> = sqlx::query_scalar("select kind from notifications where user_id = $1")
-        .bind(moderator_id)
-        .fetch_all(&db)
-        .await
-        .unwrap();
+    let kinds: Vec<String> =
+        sqlx::query_scalar("select kind from notifications where user_id = $1")
+            .bind(moderator_id)
+            .fetch_all(&db)
+            .await
+            .unwrap();
     assert_eq!(kinds, ["workshop.call"]);
 }
 
@@ -674,5 +974,8 @@ async fn the_board_survives_a_restart_and_a_reconnect_replays_what_was_missed(db
     let restarted = spawn(db.clone()).await;
     let token = restarted.state.keys.issue(ana_id, Uuid::new_v4()).unwrap();
     let board = board_of(&restarted, &token, &room).await;
-    assert_eq!(board["notes"][0]["body"], "Avoir l'envie de travailler ensemble !");
+    assert_eq!(
+        board["notes"][0]["body"],
+        "Avoir l'envie de travailler ensemble !"
+    );
 }

@@ -76,7 +76,9 @@ pub async fn run(args: BoardsArgs) -> anyhow::Result<Report> {
     }
     let common = &args.common;
     let fixture = fixture::prepare(common, args.boards * args.per_board).await?;
-    let boards = fixture.new_boards(args.boards, args.per_board, DOTS).await?;
+    let boards = fixture
+        .new_boards(args.boards, args.per_board, DOTS)
+        .await?;
     let room_of = |board: &str| {
         if args.chat_floor {
             board.replacen("workshop:", "session:", 1)
@@ -153,7 +155,11 @@ pub async fn run(args: BoardsArgs) -> anyhow::Result<Report> {
     report.add("actions per second", acked as f64 / args.duration, "/s");
     report.add("errors", errors as f64, "");
     report.add("screens failed", failed as f64, "");
-    report.add("dots stored = dots acknowledged", f64::from(u8::from(exact)), "");
+    report.add(
+        "dots stored = dots acknowledged",
+        f64::from(u8::from(exact)),
+        "",
+    );
     report.add("screens showing the stored dots", agreeing as f64, "");
     report.add("server CPU", cpu, "s");
     if let Some(error) = first_error {
@@ -194,7 +200,9 @@ impl Participant {
     /// Acts every `plan.interval` (participants spread over it) for `plan.duration`, reading
     /// the board all along and for [`DRAIN`] after.
     async fn work(self, mut ws: Ws, start: Instant, plan: Plan) -> anyhow::Result<Seen> {
-        let spread = plan.interval.mul_f64((self.index % plan.per_board) as f64 / plan.per_board as f64);
+        let spread = plan
+            .interval
+            .mul_f64((self.index % plan.per_board) as f64 / plan.per_board as f64);
         let begin = start + SETTLE;
         let (end, stop) = (begin + plan.duration, begin + plan.duration + DRAIN);
         let mut next = begin + spread;
@@ -261,7 +269,11 @@ impl Participant {
     ) {
         let kind = value["type"].as_str().unwrap_or_default();
         if kind == "ack" || kind == "error" {
-            let Some(action) = value["id"].as_str().and_then(|id| id.parse().ok()).and_then(|id| pending.remove(&id)) else {
+            let Some(action) = value["id"]
+                .as_str()
+                .and_then(|id| id.parse().ok())
+                .and_then(|id| pending.remove(&id))
+            else {
                 return;
             };
             if kind == "error" {
@@ -273,7 +285,10 @@ impl Participant {
                 Action::Chat => {}
                 Action::Dot => seen.dots_acked += 1,
                 Action::Add | Action::Edit => {
-                    if let (Some(id), Some(version)) = (uuid_at(&value["data"]["id"]), value["data"]["version"].as_i64()) {
+                    if let (Some(id), Some(version)) = (
+                        uuid_at(&value["data"]["id"]),
+                        value["data"]["version"].as_i64(),
+                    ) {
                         *mine = Some((id, version));
                     }
                 }
@@ -286,7 +301,9 @@ impl Participant {
         let data = &value["data"];
         let actor = match value["name"].as_str() {
             Some("board.note") => {
-                let Some(id) = uuid_at(&data["id"]) else { return };
+                let Some(id) = uuid_at(&data["id"]) else {
+                    return;
+                };
                 if !notes.contains(&id) {
                     notes.push(id);
                 }
@@ -304,8 +321,14 @@ impl Participant {
             Some("chat.sent") => uuid_at(&data["author_id"]),
             _ => None,
         };
-        let Some(actor) = actor.filter(|actor| *actor != self.me) else { return };
-        let sent = self.sent_at.lock().ok().and_then(|sent| sent.get(&actor).copied());
+        let Some(actor) = actor.filter(|actor| *actor != self.me) else {
+            return;
+        };
+        let sent = self
+            .sent_at
+            .lock()
+            .ok()
+            .and_then(|sent| sent.get(&actor).copied());
         if let Some(sent) = sent {
             let _ = seen.latencies.record(now_us().saturating_sub(sent).max(1));
         }

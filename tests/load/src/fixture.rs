@@ -225,7 +225,10 @@ impl Fixture {
 
     /// The dots on each note of board `room`, as stored.
     pub async fn stored_dots(&self, room: &str) -> anyhow::Result<Vec<(Uuid, i64)>> {
-        let id: Uuid = room.strip_prefix("workshop:").context("not a board room")?.parse()?;
+        let id: Uuid = room
+            .strip_prefix("workshop:")
+            .context("not a board room")?
+            .parse()?;
         Ok(sqlx::query!(
             r#"select n.id, coalesce(sum(d.dots), 0)::int8 as "dots!" from board_notes n
                left join board_dots d on d.note_id = n.id
@@ -241,7 +244,10 @@ impl Fixture {
 
     /// Names `writers` the rapporteurs of working group `room`, so they write its synthesis.
     pub async fn name_rapporteurs(&self, room: &str, writers: &[Uuid]) -> anyhow::Result<()> {
-        let id: Uuid = room.strip_prefix("workshop:").context("not a board room")?.parse()?;
+        let id: Uuid = room
+            .strip_prefix("workshop:")
+            .context("not a board room")?
+            .parse()?;
         sqlx::query!(
             "insert into synthesis_rapporteurs (session_id, user_id) select $1, unnest($2::uuid[])",
             id,
@@ -254,7 +260,10 @@ impl Fixture {
 
     /// The synthesis of working group `room` as stored: one encoded Yjs update.
     pub async fn stored_synthesis(&self, room: &str) -> anyhow::Result<Vec<u8>> {
-        let id: Uuid = room.strip_prefix("workshop:").context("not a board room")?.parse()?;
+        let id: Uuid = room
+            .strip_prefix("workshop:")
+            .context("not a board room")?
+            .parse()?;
         let state = sqlx::query_scalar!("select state from syntheses where session_id = $1", id)
             .fetch_optional(&self.db)
             .await?;

@@ -219,8 +219,19 @@ async fn small_breakouts_deliver_every_action_and_count_the_dots_exactly(db: PgP
     let options = db.connect_options();
     let (url, database_url) = node(&db, &options).await;
     let mut argv = node_argv(&url, &database_url);
-    argv.extend_from_slice(&["--boards", "3", "--per-board", "8", "--interval", "0.5", "--duration", "3"]);
-    let report = boards::run(BoardsCli::parse_from(argv).boards).await.unwrap();
+    argv.extend_from_slice(&[
+        "--boards",
+        "3",
+        "--per-board",
+        "8",
+        "--interval",
+        "0.5",
+        "--duration",
+        "3",
+    ]);
+    let report = boards::run(BoardsCli::parse_from(argv).boards)
+        .await
+        .unwrap();
     report.print().unwrap();
     assert_eq!(figure(&report, "errors"), 0.0);
     assert_eq!(figure(&report, "screens failed"), 0.0);
