@@ -119,6 +119,7 @@ fn nested(markdown: &str, links: &GroupLinks<'_>) -> String {
 
 #[utoipa::path(get, path = "/api/conferences/{slug}/outcomes/synthesis.md", tag = "outcomes",
     operation_id = "conference_synthesis",
+    security((), ("access_cookie" = []), ("bearer_token" = [])),
     params(ConferenceSlug, GatherOptions),
     responses((status = 200, description = "Every working group's latest synthesis in one document, each point linked to its group and note (attachment)",
                content_type = "text/markdown", body = String),

@@ -132,6 +132,7 @@ impl Readable {
 
 #[utoipa::path(get, path = "/api/conferences/{slug}/outcomes", tag = "outcomes",
     operation_id = "list_outcomes",
+    security((), ("access_cookie" = []), ("bearer_token" = [])),
     params(ConferenceSlug),
     responses((status = 200, description = "The working groups' published syntheses, latest version each", body = Outcomes),
               (status = 401, description = "Not logged in, and the outcomes are not public", body = ErrorBody),
@@ -187,6 +188,7 @@ pub async fn set_visibility(
 
 #[utoipa::path(get, path = "/api/conferences/{slug}/outcomes/{id}", tag = "outcomes",
     operation_id = "synthesis_versions",
+    security((), ("access_cookie" = []), ("bearer_token" = [])),
     params(ConferenceSlug, ("id" = Uuid, Path, description = "The working group's session id")),
     responses((status = 200, description = "Every published version, newest first", body = GroupVersions),
               (status = 401, description = "Not logged in, and the outcomes are not public", body = ErrorBody),
@@ -210,6 +212,7 @@ pub async fn group(
 
 #[utoipa::path(get, path = "/api/conferences/{slug}/outcomes/{id}/versions/{number}/synthesis.md", tag = "outcomes",
     operation_id = "synthesis_markdown",
+    security((), ("access_cookie" = []), ("bearer_token" = [])),
     params(ConferenceSlug, ("id" = Uuid, Path, description = "The working group's session id"),
            ("number" = i32, Path, description = "The version, from 1")),
     responses((status = 200, description = "The version's Markdown (attachment)",
