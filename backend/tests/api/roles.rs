@@ -344,6 +344,14 @@ async fn organisers_present_speakers_with_a_card_on_their_sessions(db: PgPool) {
         );
         assert_eq!(refused.body["error"]["fields"][0]["field"], field);
     }
+    // serde would read `[]` as a card of defaults: it is not an object, so it is refused.
+    let refused = organiser.put(&card_path, json!([])).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text
+    );
     let nobody = organiser
         .put(
             &format!("/api/conferences/ecc/members/{}/card", uuid::Uuid::new_v4()),

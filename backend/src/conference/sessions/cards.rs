@@ -4,6 +4,8 @@
 
 use axum::extract::State;
 use axum::Json;
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use utoipa::ToSchema;
@@ -18,7 +20,7 @@ use crate::text::{text_schema, LocalizedText};
 /// Longest bio, per language, in characters.
 const MAX_BIO_CHARS: usize = 1_000;
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({"photo_url": "https://cluster.example.eu/team/ana.jpg",
     "bio": {"en": "Manages the Flemish photonics cluster.", "fr": "Dirige le cluster flamand de la photonique."}}))]
 pub struct SpeakerCard {
@@ -29,6 +31,35 @@ pub struct SpeakerCard {
     #[serde(default)]
     #[schema(schema_with = bio_schema)]
     pub bio: LocalizedText,
+}
+
+// By hand, to take an object only: a derived struct whose fields all have defaults also
+// takes `[]` (serde's sequence form of a struct), which the API must refuse.
+impl<'de> Deserialize<'de> for SpeakerCard {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Fields {
+            #[serde(default)]
+            photo_url: Option<String>,
+            #[serde(default)]
+            bio: LocalizedText,
+        }
+        struct ObjectOnly;
+        impl<'de> Visitor<'de> for ObjectOnly {
+            type Value = Fields;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Fields, A::Error> {
+                Fields::deserialize(MapAccessDeserializer::new(map))
+            }
+        }
+        let fields = deserializer.deserialize_map(ObjectOnly)?;
+        Ok(SpeakerCard {
+            photo_url: fields.photo_url,
+            bio: fields.bio,
+        })
+    }
 }
 
 fn bio_schema() -> utoipa::openapi::schema::Schema {
