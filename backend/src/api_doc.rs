@@ -35,6 +35,7 @@ const BEARER_SCHEME: &str = "bearer_token";
         (name = "sessions", description = "The agenda and personal schedules"),
         (name = "panels", description = "What the people who run a session download from it"),
         (name = "awards", description = "Elections: nominations, the shortlist, secret ballots, the result and its public board"),
+        (name = "registrations", description = "The public conference page, registrations with approval, the waitlist and delegations"),
         (name = "workshops", description = "Working groups: seats and their waitlist"),
         (name = "outcomes", description = "The working groups' published syntheses, for members or, when the organisers choose, everyone"),
         (name = "realtime", description = "Tickets for the WebSocket at /ws"),

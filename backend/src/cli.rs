@@ -89,6 +89,18 @@ pub struct ServeArgs {
     /// Load the demo conference before serving.
     #[arg(long, env = "VIADUC_DEMO", default_value_t = false)]
     pub demo: bool,
+    /// The SMTP server e-mails go through, as a URL: `smtp://localhost:2525`,
+    /// `smtp://user:password@mail.example.eu:587?tls=required`, `smtps://mail.example.eu`.
+    /// Without it nothing is sent: the organisers read the outbox in the UI.
+    #[arg(long, env = "VIADUC_SMTP_URL")]
+    pub smtp_url: Option<SecretString>,
+    /// The e-mails' sender.
+    #[arg(
+        long,
+        env = "VIADUC_MAIL_FROM",
+        default_value = "Viaduc <no-reply@localhost>"
+    )]
+    pub mail_from: String,
 }
 
 #[derive(Debug, Clone, Args)]

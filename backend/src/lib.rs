@@ -4,7 +4,7 @@
 //! (`backend/tests/layers.rs` keeps it so):
 //! - shared pieces: [`error`], [`http`], [`db`], [`audit`], [`telemetry`], [`cli`], [`text`];
 //! - [`auth`]: accounts and logins, knowing nothing of conferences;
-//! - features: [`profiles`], [`conference`], [`workshops`] ([`realtime`], being split into a core and its
+//! - features: [`profiles`], [`conference`], [`registrations`], [`workshops`] ([`realtime`], being split into a core and its
 //!   features, is not placed yet);
 //! - the application, wiring everything: this file ([`app`]), [`state`], [`server`],
 //!   [`api_doc`], [`admin`], [`demo`] and the frontend's files.
@@ -26,6 +26,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod mail;
 pub mod metrics;
 mod monitoring;
 pub mod notifications;
@@ -33,6 +34,7 @@ pub mod panels;
 pub mod private_rooms;
 pub mod profiles;
 pub mod realtime;
+pub mod registrations;
 pub mod server;
 pub mod state;
 pub mod telemetry;
@@ -113,6 +115,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(conference::router())
         .merge(panels::router())
         .merge(awards::router())
+        .merge(registrations::router())
         .merge(workshops::router())
         .merge(workshops::synthesis::router())
         .merge(realtime::router())

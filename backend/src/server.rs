@@ -12,6 +12,7 @@ use tokio::net::TcpListener;
 use crate::cli::ServeArgs;
 use crate::db::Database;
 use crate::http::Site;
+use crate::mail::{Sender, SmtpSettings};
 use crate::realtime::Heartbeat;
 use crate::state::{AppState, Settings};
 
@@ -66,6 +67,22 @@ async fn run(args: &ServeArgs, db: &PgPool) -> anyhow::Result<()> {
             .clone()
             .filter(|token| !token.expose_secret().is_empty()),
     };
+    // An empty value means "not given" here too.
+    let smtp_url = args
+        .smtp_url
+        .as_ref()
+        .map(|url| url.expose_secret().to_owned())
+        .filter(|url| !url.is_empty());
+    if let Some(url) = smtp_url {
+        let smtp = SmtpSettings {
+            url,
+            from: args.mail_from.clone(),
+        };
+        let sender = Sender::new(db.clone(), &smtp, &public_url).context("the SMTP settings")?;
+        tokio::spawn(sender.run());
+    } else {
+        tracing::info!("no SMTP server set (VIADUC_SMTP_URL): e-mails wait in the outbox");
+    }
     let mut state = AppState::new(db.clone(), &jwt_secret, settings);
     state.realtime.allow_origins(&args.allowed_origins);
     let app = crate::app(state);

@@ -15,7 +15,8 @@ use crate::metrics::Metrics;
 use crate::realtime::feature::Features;
 use crate::realtime::{Heartbeat, Realtime};
 use crate::{
-    announcements, awards, chat, conference, notifications, panels, private_rooms, workshops,
+    announcements, awards, chat, conference, notifications, panels, private_rooms, registrations,
+    workshops,
 };
 
 /// The live features, each registered with one line: their rooms, commands and snapshots
@@ -36,6 +37,7 @@ pub fn live_features(embed_origins: &[String]) -> Features {
         .with(awards::Elections)
         .with(workshops::Boards)
         .with(workshops::synthesis::Syntheses)
+        .with(registrations::Registrations)
 }
 
 #[derive(Clone, FromRef)]

@@ -23,6 +23,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "text",
             "access_changes",
             "metrics",
+            "mail",
         ],
     ),
     ("auth", &["auth"]),
@@ -40,6 +41,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "panels",
             "awards",
             "workshops",
+            "registrations",
         ],
     ),
     (

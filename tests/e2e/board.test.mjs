@@ -20,7 +20,7 @@ async function newParticipant(browser, problems, name) {
     data: { email, password: 'viaduc-demo-2026', display_name: name },
   });
   assert.equal(signup.status(), 201, await signup.text());
-  const join = await page.request.post(BASE + '/api/conferences/ecc-2026/join');
+  const join = await page.request.post(BASE + '/api/conferences/ecc-2026/registration', { data: {} });
   assert.ok(join.ok(), await join.text());
   return page;
 }

@@ -195,18 +195,24 @@ pub async fn load_conference(
     })
 }
 
-/// Every conference, soonest first.
+/// Every published conference, and the drafts the caller organises, soonest first.
 #[utoipa::path(get, path = "/api/conferences", tag = "conferences",
     responses((status = 200, description = "At most 500 conferences", body = [ConferenceSummary])))]
 #[tracing::instrument(skip_all)]
 pub async fn list_conferences(
     State(db): State<PgPool>,
-    _user: AuthUser,
+    user: AuthUser,
 ) -> AppResult<Json<Vec<ConferenceSummary>>> {
     let conferences = sqlx::query_as!(
         ConferenceSummary,
-        r#"select id, slug, title as "title: LocalizedText", starts_on, ends_on, time_zone, languages
-           from conferences order by starts_on, slug limit 500"#
+        r#"select c.id, c.slug, c.title as "title: LocalizedText", c.starts_on, c.ends_on, c.time_zone, c.languages
+           from conferences c
+           where c.published
+              or exists (select 1 from users u where u.id = $1 and u.is_platform_organiser)
+              or exists (select 1 from conference_members m
+                          where m.conference_id = c.id and m.user_id = $1 and m.role = 'organiser')
+           order by c.starts_on, c.slug limit 500"#,
+        user.id
     )
     .fetch_all(&db)
     .await?;
@@ -329,32 +335,4 @@ pub async fn update_conference(
     let conference = load_conference(&mut *tx, access.conference_id, access.role).await?;
     tx.commit().await?;
     Ok(Json(conference))
-}
-
-/// Joins a conference as an attendee (no change for existing members).
-#[utoipa::path(post, path = "/api/conferences/{slug}/join", tag = "conferences",
-    params(ConferenceSlug),
-    responses((status = 200, description = "The conference, with the caller's role", body = Conference)))]
-#[tracing::instrument(skip_all)]
-pub async fn join_conference(
-    State(db): State<PgPool>,
-    access: ConferenceAccess,
-) -> AppResult<Json<Conference>> {
-    let role = match access.role {
-        Some(role) => role,
-        None => {
-            sqlx::query!(
-                "insert into conference_members (conference_id, user_id, role) values ($1, $2, 'attendee')
-                 on conflict (conference_id, user_id) do nothing",
-                access.conference_id,
-                access.user.id
-            )
-            .execute(&db)
-            .await?;
-            ConferenceRole::Attendee
-        }
-    };
-    Ok(Json(
-        load_conference(&db, access.conference_id, Some(role)).await?,
-    ))
 }

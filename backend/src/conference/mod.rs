@@ -42,7 +42,6 @@ where
             conferences::get_conference,
             conferences::update_conference
         ))
-        .routes(routes!(conferences::join_conference))
         .routes(routes!(memberships::my_memberships))
         .routes(routes!(members::list_members))
         .routes(routes!(members::set_role, members::remove_member))

@@ -5,6 +5,7 @@
 mod election;
 mod people;
 mod programme;
+mod registrations;
 mod workshop;
 
 use chrono::{NaiveDate, TimeZone};
@@ -74,8 +75,8 @@ pub async fn load(db: &PgPool) -> anyhow::Result<DemoLogins> {
     let conference_id = Uuid::new_v4();
     let first_day = NaiveDate::from_ymd_opt(2026, 12, 8).expect("valid date");
     sqlx::query!(
-        "insert into conferences (id, slug, title, description, starts_on, ends_on, time_zone, languages)
-         values ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "insert into conferences (id, slug, title, description, starts_on, ends_on, time_zone, languages, published)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, true)",
         conference_id,
         DEMO_SLUG,
         &localized([
@@ -120,6 +121,7 @@ pub async fn load(db: &PgPool) -> anyhow::Result<DemoLogins> {
     .await?;
 
     let mut attendee_ids = Vec::new();
+    let mut belgian_ids = Vec::new();
     for cluster in CLUSTERS {
         for (first, last) in cluster.members {
             let email = format!("{}.{}@demo.viaduc.eu", ascii_slug(first), ascii_slug(last));
@@ -162,6 +164,9 @@ pub async fn load(db: &PgPool) -> anyhow::Result<DemoLogins> {
             .execute(&mut *tx)
             .await?;
             attendee_ids.push(id);
+            if cluster.country == "BE" {
+                belgian_ids.push(id);
+            }
         }
     }
 
@@ -215,6 +220,7 @@ pub async fn load(db: &PgPool) -> anyhow::Result<DemoLogins> {
         }
     }
     election::load(&mut tx, conference_id, role_ids[0], &attendee_ids).await?;
+    registrations::load(&mut tx, conference_id, role_ids[3], &belgian_ids).await?;
     if let Some(session_id) = first_workshop {
         // The demo attendee and eleven cluster members around the textile workshop's table.
         let seated: Vec<Uuid> = std::iter::once(role_ids[3])

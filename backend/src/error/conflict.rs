@@ -84,6 +84,16 @@ pub enum ConflictReason {
     SynthesisUnchanged,
     TooManyVersions,
     RapporteurNotInGroup,
+    // Registrations.
+    ConferenceFull,
+    AlreadyRegistered,
+    AlreadyMember,
+    RegistrationRejected,
+    NoOffer,
+    DecisionNotAllowed,
+    CapacityBelowTaken,
+    DelegationSeatsBeyondCapacity,
+    DelegationSeatsInUse,
 }
 
 impl Conflict {
@@ -172,6 +182,15 @@ impl std::fmt::Display for Conflict {
             RapporteurNotInGroup => {
                 "rapporteurs are chosen among the people seated in the working group and the session's people"
             }
+            ConferenceFull => "no seat is free: the conference is full",
+            AlreadyRegistered => "you are already registered for this conference",
+            AlreadyMember => "you are already a member of this conference",
+            RegistrationRejected => "the organisers declined this registration",
+            NoOffer => "no seat is on offer to you, or the offer ran out",
+            DecisionNotAllowed => "a cancelled registration cannot be decided on, and only the registrant takes an offer",
+            CapacityBelowTaken => "the capacity cannot be below the seats taken and held for delegations",
+            DelegationSeatsBeyondCapacity => "the conference's free seats cannot hold this many delegation seats",
+            DelegationSeatsInUse => "a delegation cannot have fewer seats than its members use",
         };
         f.write_str(english)
     }

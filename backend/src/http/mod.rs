@@ -2,6 +2,7 @@
 //! deployment's public face and the client's address, health checks, OpenAPI shaping.
 
 pub mod completion;
+pub mod files;
 pub mod openapi;
 mod site;
 

@@ -3,12 +3,9 @@
 //! the reader's language. CSV cells that a spreadsheet would run as a formula are
 //! neutralised.
 
-use std::borrow::Cow;
-
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, SecondsFormat, Utc};
+use axum::response::Response;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use sqlx::PgPool;
 use utoipa::IntoParams;
@@ -19,6 +16,7 @@ use crate::conference::live::{session_rights, session_room};
 use crate::conference::sessions::fetch_session;
 use crate::conference::{ConferenceAccess, ConferenceSlug};
 use crate::error::{AppError, AppResult, ErrorBody};
+use crate::http::files::{csv_file, download, time};
 use crate::http::{AppPath, AppQuery};
 use crate::realtime::room::MODERATOR;
 use crate::text::reader_language;
@@ -258,48 +256,6 @@ async fn export_of(
         stem: format!("{slug}-{}", &short[..8]),
         words: words(language),
     })
-}
-
-/// A cell a spreadsheet will not run: one starting with `=`, `+`, `-`, `@`, a tab or a
-/// carriage return is prefixed with an apostrophe.
-fn cell(text: &str) -> Cow<'_, str> {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        Cow::Owned(format!("'{text}"))
-    } else {
-        Cow::Borrowed(text)
-    }
-}
-
-fn time(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
-fn csv_file(rows: Vec<Vec<String>>) -> AppResult<Vec<u8>> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    for row in rows {
-        writer
-            .write_record(
-                row.iter()
-                    .map(|text| cell(text))
-                    .map(|text| text.into_owned()),
-            )
-            .map_err(|error| AppError::Internal(error.into()))?;
-    }
-    writer
-        .into_inner()
-        .map_err(|error| AppError::Internal(anyhow::anyhow!("{error}")))
-}
-
-fn download(content_type: &'static str, file_name: String, body: Vec<u8>) -> Response {
-    let disposition = format!("attachment; filename=\"{file_name}\"");
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        body,
-    )
-        .into_response()
 }
 
 /// `rows` as the CSV attachment `<stem>-<what>.csv`.
@@ -545,15 +501,6 @@ pub async fn attendance_csv(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn formulas_are_neutralised_and_plain_text_kept() {
-        for formula in ["=1+1", "+SUM(A1)", "-2", "@cmd", "\tx", "\rx"] {
-            assert_eq!(cell(formula), format!("'{formula}"));
-        }
-        assert_eq!(cell("Décloisonnement"), "Décloisonnement");
-        assert_eq!(cell("a=b"), "a=b");
-    }
 
     #[test]
     fn markdown_shows_text_literally() {

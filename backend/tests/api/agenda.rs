@@ -225,7 +225,8 @@ async fn bookmarks_make_a_schedule_and_an_ics_calendar(db: PgPool) {
 
     let mut anna = Client::new(&state);
     anna.signup("anna@cluster.eu", "Anna").await;
-    anna.post("/api/conferences/ecc/join", json!({})).await;
+    anna.post("/api/conferences/ecc/registration", json!({}))
+        .await;
     for session in [&first, &second] {
         let path = format!(
             "/api/conferences/ecc/sessions/{}/bookmark",

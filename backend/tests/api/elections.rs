@@ -20,8 +20,10 @@ fn receipt(code: &str) -> String {
 async fn attendee(state: &viaduc::state::AppState, email: &str, name: &str) -> Client {
     let mut client = Client::new(state);
     client.signup(email, name).await;
-    let joined = client.post("/api/conferences/ecc/join", json!({})).await;
-    assert_eq!(joined.status, StatusCode::OK, "{}", joined.text);
+    let joined = client
+        .post("/api/conferences/ecc/registration", json!({}))
+        .await;
+    assert_eq!(joined.status, StatusCode::CREATED, "{}", joined.text);
     client
 }
 
@@ -339,7 +341,7 @@ async fn only_organisers_set_up_and_moderators_run(db: PgPool) {
     let mut mod_client = Client::new(&state);
     let mod_id = mod_client.signup("mo@cluster.eu", "Mo").await;
     mod_client
-        .post("/api/conferences/ecc/join", json!({}))
+        .post("/api/conferences/ecc/registration", json!({}))
         .await;
     organiser
         .put(

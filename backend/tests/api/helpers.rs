@@ -172,6 +172,13 @@ pub async fn conference_with_organiser(state: &AppState) -> Client {
         )
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+    let published = organiser
+        .put(
+            "/api/conferences/ecc/registration-settings",
+            json!({"published": true, "capacity": null, "approval": "automatic", "offer_hours": 48}),
+        )
+        .await;
+    assert_eq!(published.status, StatusCode::OK, "{}", published.text);
     organiser
 }
 

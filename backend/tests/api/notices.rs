@@ -8,9 +8,12 @@ use sqlx::PgPool;
 use crate::helpers::{conference_with_organiser, session_body, state, Client};
 
 /// `(kind, data)` of each notification of `user_id`, oldest first.
+/// What `user_id` was told about their place in the conference (what they hear of their
+/// registration is `registrations.rs`'s to check).
 async fn notifications_of(db: &PgPool, user_id: &str) -> Vec<(String, Value)> {
     sqlx::query_as(
-        "select kind, data from notifications where user_id = $1::uuid order by created_at, id",
+        "select kind, data from notifications
+         where user_id = $1::uuid and kind <> 'registration.status' order by created_at, id",
     )
     .bind(user_id)
     .fetch_all(db)
@@ -21,8 +24,10 @@ async fn notifications_of(db: &PgPool, user_id: &str) -> Vec<(String, Value)> {
 async fn attendee(state: &viaduc::AppState, email: &str, name: &str) -> (Client, String) {
     let mut client = Client::new(state);
     let id = client.signup(email, name).await;
-    let joined = client.post("/api/conferences/ecc/join", json!({})).await;
-    assert_eq!(joined.status, StatusCode::OK, "{}", joined.text);
+    let joined = client
+        .post("/api/conferences/ecc/registration", json!({}))
+        .await;
+    assert_eq!(joined.status, StatusCode::CREATED, "{}", joined.text);
     (client, id)
 }
 

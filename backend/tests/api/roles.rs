@@ -16,8 +16,12 @@ async fn attendees_read_organisers_write(db: PgPool) {
     // Before joining: the conference is visible, with no role.
     let before = attendee.get("/api/conferences/ecc").await;
     assert_eq!(before.body["my_role"], json!(null));
-    let joined = attendee.post("/api/conferences/ecc/join", json!({})).await;
-    assert_eq!(joined.body["my_role"], "attendee");
+    let joined = attendee
+        .post("/api/conferences/ecc/registration", json!({}))
+        .await;
+    assert_eq!(joined.body["status"], "approved", "{}", joined.text);
+    let after = attendee.get("/api/conferences/ecc").await;
+    assert_eq!(after.body["my_role"], "attendee");
 
     let created = organiser
         .post("/api/conferences/ecc/sessions", session_body())
@@ -113,8 +117,10 @@ async fn my_conferences_list_the_joined_ones_with_their_role(db: PgPool) {
     assert_eq!(nothing_yet.status, StatusCode::OK);
     assert_eq!(nothing_yet.body, json!([]));
 
-    let joined = attendee.post("/api/conferences/ecc/join", json!({})).await;
-    let conference_id = joined.body["id"].clone();
+    attendee
+        .post("/api/conferences/ecc/registration", json!({}))
+        .await;
+    let conference_id = attendee.get("/api/conferences/ecc").await.body["id"].clone();
     assert_eq!(
         attendee.get("/api/me/conferences").await.body,
         json!([{"conference_id": conference_id, "conference_slug": "ecc", "role": "attendee"}])
@@ -160,7 +166,9 @@ async fn organisers_remove_members_but_never_the_last_organiser(db: PgPool) {
     );
     let mut attendee = Client::new(&state);
     let attendee_id = attendee.signup("anna@cluster.eu", "Anna").await;
-    attendee.post("/api/conferences/ecc/join", json!({})).await;
+    attendee
+        .post("/api/conferences/ecc/registration", json!({}))
+        .await;
     let attendee_path = format!("/api/conferences/ecc/members/{attendee_id}");
 
     let refused = attendee.delete(&organiser_path).await;
@@ -221,10 +229,14 @@ async fn invite_only_sessions_are_hidden_from_the_uninvited(db: PgPool) {
     let mut organiser = conference_with_organiser(&state).await;
     let mut guest = Client::new(&state);
     let guest_id = guest.signup("ceo@cluster.eu", "CEO").await;
-    guest.post("/api/conferences/ecc/join", json!({})).await;
+    guest
+        .post("/api/conferences/ecc/registration", json!({}))
+        .await;
     let mut other = Client::new(&state);
     other.signup("anna@cluster.eu", "Anna").await;
-    other.post("/api/conferences/ecc/join", json!({})).await;
+    other
+        .post("/api/conferences/ecc/registration", json!({}))
+        .await;
 
     let mut closed = session_body();
     closed["visibility"] = json!("invite_only");
@@ -278,7 +290,9 @@ async fn organisers_present_speakers_with_a_card_on_their_sessions(db: PgPool) {
     let mut organiser = conference_with_organiser(&state).await;
     let mut speaker = Client::new(&state);
     let speaker_id = speaker.signup("ana@cluster.eu", "Ana Speaker").await;
-    speaker.post("/api/conferences/ecc/join", json!({})).await;
+    speaker
+        .post("/api/conferences/ecc/registration", json!({}))
+        .await;
     let profile = speaker
         .put(
             "/api/me/profile",

@@ -83,6 +83,43 @@ export type ElectionResult = Schemas['ElectionResult'];
 export type Seats = Schemas['Seats'];
 export type SeatHolder = Schemas['SeatHolder'];
 
+// Registrations (registrations/).
+export type RegistrationStatus = Schemas['RegistrationStatus'];
+export type ApprovalMode = Schemas['ApprovalMode'];
+export type PublicConferenceSummary = Schemas['PublicConferenceSummary'];
+/** A conference's public page: what it is, the programme's preview, the form's questions. */
+export type PublicConference = Schemas['PublicConference'];
+export type ProgrammeItem = Schemas['ProgrammeItem'];
+export type Question = Schemas['Question'];
+export type QuestionInput = Schemas['QuestionInput'];
+export type QuestionKind = Schemas['QuestionKind'];
+/** Answers by question id: a text, an option's index, a list of indexes, or true/false. */
+export type Answers = Record<string, string | number | number[] | boolean>;
+export type MyRegistration = Schemas['MyRegistration'];
+export type RegistrationSettings = Schemas['RegistrationSettings'];
+export type RegistrationState = Schemas['RegistrationState'];
+export type SeatCount = Schemas['SeatCount'];
+export type RegistrationRow = Schemas['RegistrationRow'];
+export type RegistrationPage = Schemas['RegistrationPage'];
+export type Decision = Schemas['Decision'];
+export type Delegation = Schemas['Delegation'];
+export type DelegationInput = Schemas['DelegationInput'];
+export type DelegationPortal = Schemas['DelegationPortal'];
+export type DelegationInvite = Schemas['DelegationInvite'];
+export type OutboxPage = Schemas['OutboxPage'];
+export type OutboxMessage = Schemas['OutboxMessage'];
+type RegistrationQuery = NonNullable<operations['list_registrations']['parameters']['query']>;
+/** The organisers' filter of the registrations list; empty values filter nothing. */
+export type RegistrationFilter = { [K in keyof RegistrationQuery]?: RegistrationQuery[K] | '' };
+export const REGISTRATION_STATUSES = allOf<RegistrationStatus>({
+  pending: true,
+  approved: true,
+  waitlisted: true,
+  offered: true,
+  rejected: true,
+  cancelled: true,
+});
+
 type SessionQuery = NonNullable<operations['list_sessions']['parameters']['query']>;
 /** The agenda's filter: an empty value (the "all" choice of a select) filters nothing. */
 export type SessionFilter = { [K in keyof SessionQuery]?: SessionQuery[K] | '' };
@@ -215,7 +252,6 @@ export const api = {
   conference: (slug: string) => request<Conference>('GET', `/api/conferences/${enc(slug)}`),
   updateConference: (slug: string, input: ConferenceInput) =>
     request<Conference>('PUT', `/api/conferences/${enc(slug)}`, input),
-  join: (slug: string) => request<Conference>('POST', `/api/conferences/${enc(slug)}/join`),
   members: (slug: string, q?: string, role?: ConferenceRole) =>
     request<Member[]>('GET', `/api/conferences/${enc(slug)}/members${query({ q, role })}`),
   setMemberRole: (slug: string, userId: string, role: ConferenceRole) =>
@@ -281,6 +317,60 @@ export const api = {
   /** The public board of a revealed election (no login needed). */
   board: (slug: string, id: string) => request<Board>('GET', elections(slug, id, 'board')),
   boardUrl: (slug: string, id: string) => elections(slug, id, 'board'),
+  publicConferences: () => request<PublicConferenceSummary[]>('GET', '/api/public/conferences'),
+  publicConference: (slug: string) => request<PublicConference>('GET', `/api/public/conferences/${enc(slug)}`),
+  myRegistration: (slug: string) => request<MyRegistration>('GET', registration(slug)),
+  /** Registers in `language` (the UI's), which the e-mails about the registration are written in. */
+  register: (slug: string, answers: Answers, language: string, delegation_code?: string) =>
+    request<MyRegistration>('POST', registration(slug), {
+      answers,
+      language,
+      delegation_code,
+    } satisfies Schemas['RegistrationInput']),
+  cancelRegistration: (slug: string) => request<void>('DELETE', registration(slug)),
+  /** Takes (or declines) the seat offered from the waitlist. */
+  replyToOffer: (slug: string, accept: boolean) =>
+    request<MyRegistration>('POST', registration(slug, 'offer'), { accept } satisfies Schemas['OfferReply']),
+  delegationInvite: (slug: string, code: string) =>
+    request<DelegationInvite>('GET', `/api/conferences/${enc(slug)}/delegations/by-code/${enc(code)}`),
+  registrationSettings: (slug: string) =>
+    request<RegistrationState>('GET', `/api/conferences/${enc(slug)}/registration-settings`),
+  saveRegistrationSettings: (slug: string, settings: RegistrationSettings) =>
+    request<RegistrationState>('PUT', `/api/conferences/${enc(slug)}/registration-settings`, settings),
+  registrationQuestions: (slug: string) =>
+    request<Question[]>('GET', `/api/conferences/${enc(slug)}/registration-questions`),
+  saveRegistrationQuestions: (slug: string, questions: QuestionInput[]) =>
+    request<Question[]>('PUT', `/api/conferences/${enc(slug)}/registration-questions`, questions),
+  registrations: (slug: string, filter: RegistrationFilter = {}) =>
+    request<RegistrationPage>(
+      'GET',
+      `/api/conferences/${enc(slug)}/registrations${query(
+        Object.fromEntries(Object.entries(filter).map(([k, v]) => [k, v === '' || v == null ? undefined : String(v)])),
+      )}`,
+    ),
+  /** Approves, rejects or waitlists many registrations at once: all or none. */
+  decide: (slug: string, registration_ids: string[], decision: Decision) =>
+    request<Schemas['Decided']>('POST', `/api/conferences/${enc(slug)}/registrations/decisions`, {
+      registration_ids,
+      decision,
+    } satisfies Schemas['Decisions']),
+  /** The registrations matching `filter` as a CSV download, headings in `lang`. */
+  registrationsCsvUrl: (slug: string, filter: RegistrationFilter, lang: string) =>
+    `/api/conferences/${enc(slug)}/registrations.csv${query({
+      ...Object.fromEntries(Object.entries(filter).map(([k, v]) => [k, v === '' || v == null ? undefined : String(v)])),
+      lang,
+    })}`,
+  outbox: (slug: string, page: number) =>
+    request<OutboxPage>('GET', `/api/conferences/${enc(slug)}/outbox${query({ page: String(page) })}`),
+  delegations: (slug: string) => request<Delegation[]>('GET', delegations(slug)),
+  createDelegation: (slug: string, input: DelegationInput) => request<Delegation>('POST', delegations(slug), input),
+  updateDelegation: (slug: string, id: string, input: DelegationInput) =>
+    request<Delegation>('PUT', delegations(slug, id), input),
+  deleteDelegation: (slug: string, id: string) => request<void>('DELETE', delegations(slug, id)),
+  delegationPortal: (slug: string, id: string) => request<DelegationPortal>('GET', delegations(slug, id, 'portal')),
+  /** Cancels a member's registration so a substitute can take the seat with the code. */
+  releaseDelegationSeat: (slug: string, id: string, registrationId: string) =>
+    request<DelegationPortal>('POST', delegations(slug, id, `members/${enc(registrationId)}/release`)),
   seats: (slug: string, id: string) => request<Seats>('GET', seats(slug, id)),
   /** A seat, or a place on the waitlist when the working group is full; again changes nothing. */
   signUp: (slug: string, id: string) => request<Seats>('POST', seats(slug, id)),
@@ -291,6 +381,18 @@ export const api = {
 /** `/api/conferences/{slug}/elections[/{id}[/{rest}]]`; `rest` is already encoded. */
 function elections(slug: string, id?: string, rest?: string): string {
   const base = `/api/conferences/${enc(slug)}/elections`;
+  if (!id) return base;
+  return `${base}/${enc(id)}${rest ? '/' + rest : ''}`;
+}
+
+/** `/api/conferences/{slug}/registration[/{rest}]`. */
+function registration(slug: string, rest?: string): string {
+  return `/api/conferences/${enc(slug)}/registration${rest ? '/' + rest : ''}`;
+}
+
+/** `/api/conferences/{slug}/delegations[/{id}[/{rest}]]`; `rest` is already encoded. */
+function delegations(slug: string, id?: string, rest?: string): string {
+  const base = `/api/conferences/${enc(slug)}/delegations`;
   if (!id) return base;
   return `${base}/${enc(id)}${rest ? '/' + rest : ''}`;
 }

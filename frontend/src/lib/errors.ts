@@ -127,6 +127,15 @@ const CONFLICT_REASONS = Object.keys({
   synthesis_unchanged: true,
   too_many_versions: true,
   rapporteur_not_in_group: true,
+  conference_full: true,
+  already_registered: true,
+  already_member: true,
+  registration_rejected: true,
+  no_offer: true,
+  decision_not_allowed: true,
+  capacity_below_taken: true,
+  delegation_seats_beyond_capacity: true,
+  delegation_seats_in_use: true,
 } satisfies Record<ConflictReason, true>);
 
 /** The i18n keys of the conflict reasons, for the locale test. */

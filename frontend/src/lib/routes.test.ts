@@ -50,3 +50,17 @@ describe('safeNext', () => {
     expect(safeNext(null)).toBe('/');
   });
 });
+
+describe('registrations', () => {
+  it('have the public page, the registration form and a delegation portal', () => {
+    expect(resolve('/c/x/about')).toEqual({ name: 'about', params: { slug: 'x' } });
+    expect(resolve('/c/x/register')).toEqual({ name: 'register', params: { slug: 'x' } });
+    expect(resolve('/c/x/delegations/d1')).toEqual({ name: 'delegation', params: { slug: 'x', id: 'd1' } });
+  });
+
+  it('show the front page and a conference page to visitors, not the form', () => {
+    expect(PUBLIC_ROUTES.has('home')).toBe(true);
+    expect(PUBLIC_ROUTES.has('about')).toBe(true);
+    expect(PUBLIC_ROUTES.has('register')).toBe(false);
+  });
+});

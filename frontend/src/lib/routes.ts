@@ -19,6 +19,9 @@ export type RouteName =
   | 'election-board'
   | 'election-stage'
   | 'outcomes'
+  | 'about'
+  | 'register'
+  | 'delegation'
   | 'not-found';
 
 export interface Route {
@@ -42,11 +45,15 @@ const TABLE: [string, RouteName][] = [
   ['/c/:slug/awards/:id/board', 'election-board'],
   ['/c/:slug/awards/:id/stage', 'election-stage'],
   ['/c/:slug/outcomes', 'outcomes'],
+  ['/c/:slug/about', 'about'],
+  ['/c/:slug/register', 'register'],
+  ['/c/:slug/delegations/:id', 'delegation'],
 ];
 
-/** Routes reachable without being logged in (an election's board is public: anyone may
- * recount; the Outcomes when the organisers make them public). */
-export const PUBLIC_ROUTES: ReadonlySet<RouteName> = new Set(['login', 'signup', 'election-board', 'outcomes']);
+/** Routes reachable without being logged in: the front page and a conference's public page
+ * (what visitors see before registering), an election's board (anyone may recount), the
+ * Outcomes when the organisers make them public. */
+export const PUBLIC_ROUTES: ReadonlySet<RouteName> = new Set(['home', 'login', 'signup', 'about', 'election-board', 'outcomes']);
 
 /** Routes shown alone, without the header and footer (the stage's projected view). */
 export const BARE_ROUTES: ReadonlySet<RouteName> = new Set(['election-stage']);

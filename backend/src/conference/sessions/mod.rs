@@ -10,6 +10,7 @@ pub(super) mod read;
 pub(super) mod write;
 
 pub use input::SessionInput;
+pub use read::people_of;
 pub use read::{fetch_session, fetch_sessions, SessionFilter};
 
 use chrono::{DateTime, Utc};

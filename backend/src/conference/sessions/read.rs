@@ -12,9 +12,9 @@ use uuid::Uuid;
 use super::{
     sees_every_session, Session, SessionKind, SessionPerson, SessionRole, Venue, Visibility,
 };
-use crate::conference::{ConferenceAccess, ConferenceSlug};
-use crate::error::{AppError, AppResult};
-use crate::http::{AppPath, AppQuery};
+use crate::conference::{ConferenceAccess, ConferenceRole, ConferenceSlug};
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::http::{AfterRoleCheck, AppPath, AppQuery};
 use crate::text::LocalizedText;
 
 /// Which sessions to load for a viewer.
@@ -92,7 +92,8 @@ pub async fn fetch_sessions(
         .collect())
 }
 
-pub(super) async fn people_of(
+/// The people of each of `session_ids`, by role and name.
+pub async fn people_of(
     db: impl PgExecutor<'_>,
     session_ids: &[Uuid],
 ) -> AppResult<HashMap<Uuid, Vec<SessionPerson>>> {
@@ -144,28 +145,34 @@ pub async fn fetch_session(
         .ok_or(AppError::NotFound("session"))
 }
 
-/// The agenda, filtered by kind and spoken language.
+/// The agenda, filtered by kind and spoken language. Members only: until their registration
+/// is approved, people see the public programme (`GET /api/public/conferences/{slug}`).
 #[utoipa::path(get, path = "/api/conferences/{slug}/sessions", tag = "sessions",
     params(ConferenceSlug, SessionFilter),
-    responses((status = 200, description = "The sessions the caller may see, by start time", body = [Session])))]
+    responses((status = 200, description = "The sessions the caller may see, by start time", body = [Session]),
+              (status = 403, description = "Not a member of this conference", body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
 pub async fn list_sessions(
     State(db): State<PgPool>,
     access: ConferenceAccess,
-    AppQuery(filter): AppQuery<SessionFilter>,
+    filter: AfterRoleCheck<AppQuery<SessionFilter>>,
 ) -> AppResult<Json<Vec<Session>>> {
+    access.require(ConferenceRole::Attendee)?;
+    let AppQuery(filter) = filter?;
     Ok(Json(fetch_sessions(&db, &access, filter).await?))
 }
 
 /// One session.
 #[utoipa::path(get, path = "/api/conferences/{slug}/sessions/{id}", tag = "sessions",
     params(ConferenceSlug, ("id" = Uuid, Path, description = "The session's id")),
-    responses((status = 200, description = "The session", body = Session)))]
+    responses((status = 200, description = "The session", body = Session),
+              (status = 403, description = "Not a member of this conference", body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
 pub async fn get_session(
     State(db): State<PgPool>,
     access: ConferenceAccess,
     AppPath((_slug, id)): AppPath<(String, Uuid)>,
 ) -> AppResult<Json<Session>> {
+    access.require(ConferenceRole::Attendee)?;
     Ok(Json(fetch_session(&db, &access, id).await?))
 }

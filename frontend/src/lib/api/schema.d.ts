@@ -101,7 +101,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every conference, soonest first. */
+        /** Every published conference, and the drafts the caller organises, soonest first. */
         get: operations["list_conferences"];
         put?: never;
         /** Creates a conference; the creator becomes its organiser. Platform organisers only. */
@@ -123,6 +123,102 @@ export interface paths {
         get: operations["get_conference"];
         /** Updates a conference. Organisers only. */
         put: operations["update_conference"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conferences/{slug}/delegations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The conference's delegations. Organisers only. */
+        get: operations["list_delegations"];
+        put?: never;
+        /** Creates a delegation with a fresh invite code. Organisers only. */
+        post: operations["create_delegation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conferences/{slug}/delegations/by-code/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A delegation by its invite code, for the registration form: its name and seats left. */
+        get: operations["delegation_invite"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conferences/{slug}/delegations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Renames a delegation, changes its seats (never below those in use) or its lead.
+         *     Organisers only. Seats given back are offered to the waitlist.
+         */
+        put: operations["update_delegation"];
+        post?: never;
+        /**
+         * Deletes a delegation. Organisers only. Its members keep their registrations, on open
+         *     seats; the seats it held and did not use are offered to the waitlist.
+         */
+        delete: operations["delete_delegation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conferences/{slug}/delegations/{id}/members/{registration_id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Releases a member's seat so a substitute can take it with the code: their registration
+         *     is cancelled. The delegation's lead and organisers.
+         */
+        post: operations["release_delegation_seat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conferences/{slug}/delegations/{id}/portal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A delegation's portal: seats used and left, and its members. Its lead and organisers. */
+        get: operations["delegation_portal"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -315,23 +411,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/conferences/{slug}/join": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Joins a conference as an attendee (no change for existing members). */
-        post: operations["join_conference"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/conferences/{slug}/members": {
         parameters: {
             query?: never;
@@ -381,6 +460,23 @@ export interface paths {
         get?: never;
         /** Sets how a member is presented on the sessions they are on. Organisers only. */
         put: operations["set_card"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conferences/{slug}/outbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The conference's e-mails, newest first, 50 a page. Organisers only. */
+        get: operations["conference_outbox"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -468,6 +564,148 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/conferences/{slug}/registration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's registration, wherever it stands. */
+        get: operations["my_registration"];
+        put?: never;
+        /**
+         * Registers the caller. Through a delegation's code they are approved at once while the
+         *     delegation has seats; otherwise automatic approval approves them while open seats last
+         *     (and nobody waits before them) and waitlists them after, and manual approval leaves
+         *     them pending an organiser. Someone who cancelled may register again.
+         */
+        post: operations["register"];
+        /** Cancels the caller's registration; a seat it held goes to the next person waiting. */
+        delete: operations["cancel_registration"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conferences/{slug}/registration-questions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The registration form's questions. Anyone logged in may read them (the form is public). */
+        get: operations["registration_questions"];
+        /**
+         * Replaces the registration form's questions. Organisers only. Answers already given to
+         *     a question kept (by `id`) stay; those to a removed question stay in the registrations'
+         *     record but are no longer shown.
+         */
+        put: operations["replace_registration_questions"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conferences/{slug}/registration-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The conference's registration settings and seats. Organisers only. */
+        get: operations["registration_settings"];
+        /**
+         * Sets how the conference takes registrations. Organisers only. A capacity may not fall
+         *     below the seats taken and held for delegations; seats it adds are offered to the waitlist.
+         */
+        put: operations["update_registration_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conferences/{slug}/registration/offer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Takes or declines the seat offered to the caller from the waitlist. Declining cancels
+         *     the registration; the seat goes to the next person waiting.
+         */
+        post: operations["reply_to_offer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conferences/{slug}/registrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The conference's registrations, filtered, oldest first, a page at a time. Organisers only. */
+        get: operations["list_registrations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conferences/{slug}/registrations.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The registrations matching the filter as CSV, all of them (not a page). Organisers only. */
+        get: operations["export_registrations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conferences/{slug}/registrations/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decides on many registrations at once: all or none. Organisers only. Approving more
+         *     people than there are open seats changes nothing (`conference_full`); a cancelled
+         *     registration cannot be decided on.
+         */
+        post: operations["decide_registrations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/conferences/{slug}/schedule": {
         parameters: {
             query?: never;
@@ -509,7 +747,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The agenda, filtered by kind and spoken language. */
+        /**
+         * The agenda, filtered by kind and spoken language. Members only: until their registration
+         *     is approved, people see the public programme (`GET /api/public/conferences/{slug}`).
+         */
         get: operations["list_sessions"];
         put?: never;
         /** Adds a session to the agenda. Organisers only. */
@@ -719,6 +960,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/conferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The published conferences, soonest first. */
+        get: operations["list_public_conferences"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/conferences/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A conference's public page. A draft is found by its organisers only. */
+        get: operations["public_conference"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/realtime/ticket": {
         parameters: {
             query?: never;
@@ -791,6 +1066,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description Whether organisers approve each registration or the server does, while seats last.
+         * @enum {string}
+         */
+        ApprovalMode: "automatic" | "manual";
         /** @description One entry of the hash chain: `hash = sha256(prev_hash || body)`. */
         AuditEntry: {
             /**
@@ -1029,10 +1309,107 @@ export interface components {
          * @description Which clash. Stable: clients translate by it.
          * @enum {string}
          */
-        ConflictReason: "last_organiser" | "command_id_reused" | "too_many_questions" | "already_upvoted" | "not_upvoted" | "question_answered" | "only_pending_approved" | "question_hidden" | "only_listed_answering" | "only_listed_answered" | "merged_question_fixed" | "merge_into_itself" | "merge_target" | "too_many_polls" | "only_draft_edited" | "only_draft_opened" | "only_open_closed" | "poll_closed" | "poll_answered" | "hand_already_raised" | "hand_not_raised" | "not_invited" | "only_raised_invited" | "too_many_elections" | "election_closed" | "only_closing_time_while_voting" | "not_the_next_phase" | "too_few_candidates" | "empty_roll" | "nominations_closed" | "too_many_nominations" | "nominations_fixed" | "voting_not_open" | "roll_not_frozen" | "shortlist_fixed" | "shortlist_not_open" | "too_many_candidates" | "board_not_published" | "board_locked" | "too_many_sections" | "too_many_notes" | "keywords_section_takes_no_notes" | "merged_note_too_long" | "no_voting_round" | "voting_round_open" | "no_dots_left" | "no_dot_on_note" | "too_many_keywords" | "keyword_already_proposed" | "moderator_called_recently" | "synthesis_too_large" | "synthesis_not_empty" | "synthesis_empty" | "synthesis_unchanged" | "too_many_versions" | "rapporteur_not_in_group";
+        ConflictReason: "last_organiser" | "command_id_reused" | "too_many_questions" | "already_upvoted" | "not_upvoted" | "question_answered" | "only_pending_approved" | "question_hidden" | "only_listed_answering" | "only_listed_answered" | "merged_question_fixed" | "merge_into_itself" | "merge_target" | "too_many_polls" | "only_draft_edited" | "only_draft_opened" | "only_open_closed" | "poll_closed" | "poll_answered" | "hand_already_raised" | "hand_not_raised" | "not_invited" | "only_raised_invited" | "too_many_elections" | "election_closed" | "only_closing_time_while_voting" | "not_the_next_phase" | "too_few_candidates" | "empty_roll" | "nominations_closed" | "too_many_nominations" | "nominations_fixed" | "voting_not_open" | "roll_not_frozen" | "shortlist_fixed" | "shortlist_not_open" | "too_many_candidates" | "board_not_published" | "board_locked" | "too_many_sections" | "too_many_notes" | "keywords_section_takes_no_notes" | "merged_note_too_long" | "no_voting_round" | "voting_round_open" | "no_dots_left" | "no_dot_on_note" | "too_many_keywords" | "keyword_already_proposed" | "moderator_called_recently" | "synthesis_too_large" | "synthesis_not_empty" | "synthesis_empty" | "synthesis_unchanged" | "too_many_versions" | "rapporteur_not_in_group" | "conference_full" | "already_registered" | "already_member" | "registration_rejected" | "no_offer" | "decision_not_allowed" | "capacity_below_taken" | "delegation_seats_beyond_capacity" | "delegation_seats_in_use";
         /** @description Who is logged in, if anyone. */
         CurrentLogin: {
             user: null | components["schemas"]["Me"];
+        };
+        Decided: {
+            /** @description Registrations whose status changed (those already there are left as they were). */
+            changed: number;
+        };
+        /**
+         * @description What organisers decide on registrations.
+         * @enum {string}
+         */
+        Decision: "approve" | "reject" | "waitlist";
+        /**
+         * @example {
+         *       "decision": "approve",
+         *       "registration_ids": [
+         *         "0c8f2a57-1c4e-4f43-9d71-6f2f8e0c1a11"
+         *       ]
+         *     }
+         */
+        Decisions: {
+            decision: components["schemas"]["Decision"];
+            registration_ids: string[];
+        };
+        /**
+         * @description A delegation with its seats in use.
+         * @example {
+         *       "code": "K7QX2M9PLA",
+         *       "id": "4e0a1c6b-8f1e-4b77-9c2d-1f0f5b9c2a10",
+         *       "lead": {
+         *         "display_name": "Anna Peeters",
+         *         "email": "anna@example.eu",
+         *         "user_id": "0b5cdbb5-6f0e-4a59-9d55-2d1e0c7a51f3"
+         *       },
+         *       "name": "Flemish industry federations",
+         *       "seats": 12,
+         *       "used": 5
+         *     }
+         */
+        Delegation: {
+            /** @description The invite code its members register with. */
+            code: string;
+            /** Format: uuid */
+            id: string;
+            lead: null | components["schemas"]["DelegationLead"];
+            name: string;
+            /** Format: int32 */
+            seats: number;
+            /**
+             * Format: int64
+             * @description Seats its approved (or offered) members hold.
+             */
+            used: number;
+        };
+        /**
+         * @description What organisers set on a delegation.
+         * @example {
+         *       "lead_email": "anna@example.eu",
+         *       "name": "Flemish industry federations",
+         *       "seats": 12
+         *     }
+         */
+        DelegationInput: {
+            /** @description The lead's account e-mail; blank or null for none yet. */
+            lead_email?: string | null;
+            name: string;
+            /** Format: int32 */
+            seats: number;
+        };
+        /** @description A delegation found by its invite code, for the registration form. */
+        DelegationInvite: {
+            name: string;
+            /** Format: int64 */
+            seats_left: number;
+        };
+        DelegationLead: {
+            display_name: string;
+            email: string;
+            /** Format: uuid */
+            user_id: string;
+        };
+        /** @description A member of a delegation, as its lead sees them. */
+        DelegationMember: {
+            display_name: string;
+            email: string;
+            /** @description On one of the delegation's seats (beyond them, members register as everyone does). */
+            on_delegation_seat: boolean;
+            organisation: string;
+            /** Format: uuid */
+            registration_id: string;
+            status: components["schemas"]["RegistrationStatus"];
+        };
+        /** @description The lead's portal. */
+        DelegationPortal: {
+            conference_slug: string;
+            delegation: components["schemas"]["Delegation"];
+            members: components["schemas"]["DelegationMember"][];
+            /** Format: int64 */
+            seats_left: number;
         };
         /** @description An election as a member sees it. */
         Election: {
@@ -1270,6 +1647,40 @@ export interface components {
         };
         /** @enum {string} */
         Method: "plurality" | "ranked";
+        /**
+         * @description The caller's registration.
+         * @example {
+         *       "answers": {},
+         *       "created_at": "2026-11-20T09:30:00Z",
+         *       "delegation": null,
+         *       "id": "0c8f2a57-1c4e-4f43-9d71-6f2f8e0c1a11",
+         *       "offer_expires_at": null,
+         *       "status": "waitlisted",
+         *       "waitlist_position": 12
+         *     }
+         */
+        MyRegistration: {
+            answers: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            created_at: string;
+            /** @description The delegation they registered through, by name. */
+            delegation: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description Until when the seat offered to them is held, while offered.
+             */
+            offer_expires_at: string | null;
+            status: components["schemas"]["RegistrationStatus"];
+            /**
+             * Format: int64
+             * @description Their place on the waitlist (1 is next), while waitlisted.
+             */
+            waitlist_position: number | null;
+        };
         /** @description One's own place in a working group. */
         MySeat: {
             /**
@@ -1334,6 +1745,48 @@ export interface components {
             name: string;
             organisation?: string;
             statement?: string;
+        };
+        /**
+         * @description Whether the registrant takes the seat offered to them.
+         * @example {
+         *       "accept": true
+         *     }
+         */
+        OfferReply: {
+            accept: boolean;
+        };
+        OutboxMessage: {
+            /** Format: int32 */
+            attempts: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            language: string;
+            last_error: string | null;
+            /**
+             * Format: date-time
+             * @description `null` while it waits.
+             */
+            sent_at: string | null;
+            subject: string;
+            /** @description What it tells, e.g. `registration.approved`. */
+            template: string;
+            /** @description The text version, as it is sent. */
+            text: string;
+            to_email: string;
+            to_name: string;
+        };
+        OutboxPage: {
+            messages: components["schemas"]["OutboxMessage"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
+            /** Format: int64 */
+            waiting: number;
         };
         /** @description A conference's Outcomes page. */
         Outcomes: {
@@ -1415,10 +1868,210 @@ export interface components {
             sectors: string[];
             seeks: string;
         };
+        /**
+         * @description A session in the programme's preview: no stream, no venue address, only its people on
+         *     stage (speakers and moderators).
+         */
+        ProgrammeItem: {
+            description: components["schemas"]["LocalizedText"];
+            /** Format: date-time */
+            ends_at: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["SessionKind"];
+            languages: string[];
+            speakers: components["schemas"]["SessionPerson"][];
+            /** Format: date-time */
+            starts_at: string;
+            title: components["schemas"]["LocalizedText"];
+        };
+        PublicConference: components["schemas"]["PublicConferenceSummary"] & {
+            description: components["schemas"]["LocalizedText"];
+            programme: components["schemas"]["ProgrammeItem"][];
+            /** @description False for a draft (seen by its organisers only). */
+            published: boolean;
+            registration: components["schemas"]["RegistrationOpening"];
+        };
+        /** @description A published conference as listed on the front page. */
+        PublicConferenceSummary: {
+            /** Format: date */
+            ends_on: string;
+            languages: string[];
+            slug: string;
+            /** Format: date */
+            starts_on: string;
+            time_zone: string;
+            title: components["schemas"]["LocalizedText"];
+        };
         /** @description A published version with its text. */
         PublishedVersion: components["schemas"]["Version"] & {
             markdown: string;
         };
+        /**
+         * @description A question as registrants see it.
+         * @example {
+         *       "id": "3b0f2a57-1c4e-4f43-9d71-6f2f8e0c1a11",
+         *       "kind": "consent",
+         *       "label": {
+         *         "en": "List me in the attendee directory",
+         *         "fr": "M'inscrire dans l'annuaire des participants"
+         *       },
+         *       "options": [],
+         *       "required": false
+         *     }
+         */
+        Question: {
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["QuestionKind"];
+            label: components["schemas"]["LocalizedText"];
+            /** @description The choices of a choice question, answered by index; empty for the other kinds. */
+            options: components["schemas"]["LocalizedText"][];
+            required: boolean;
+        };
+        /**
+         * @description A question as organisers set it; `id` keeps an existing question (and its answers).
+         * @example {
+         *       "kind": "single_choice",
+         *       "label": {
+         *         "en": "Which track do you follow?",
+         *         "fr": "Quel parcours suivez-vous ?"
+         *       },
+         *       "options": [
+         *         {
+         *           "en": "Industry"
+         *         },
+         *         {
+         *           "en": "Regions"
+         *         }
+         *       ],
+         *       "required": true
+         *     }
+         */
+        QuestionInput: {
+            /** Format: uuid */
+            id?: string | null;
+            kind: components["schemas"]["QuestionKind"];
+            /**
+             * @description Texts keyed by ISO 639-1 language code
+             * @example {
+             *       "en": "Opening plenary",
+             *       "fr": "Plénière d'ouverture"
+             *     }
+             */
+            label: {
+                [key: string]: string;
+            };
+            /** @description 2 to 20 choices for a choice question, none for the other kinds. */
+            options?: components["schemas"]["LocalizedText"][];
+            required?: boolean;
+        };
+        /** @enum {string} */
+        QuestionKind: "text" | "single_choice" | "multiple_choice" | "consent";
+        /**
+         * @description A registration request.
+         * @example {
+         *       "answers": {},
+         *       "delegation_code": "FLANDERS-7QX2"
+         *     }
+         */
+        RegistrationInput: {
+            /**
+             * @description Answers to the form's questions (`GET …/registration-questions`), by question id: a
+             *     text, an option's index, a list of option indexes, or true/false.
+             */
+            answers?: {
+                [key: string]: unknown;
+            };
+            /** @description A delegation's invite code: its members are approved at once, up to its seats. */
+            delegation_code?: string | null;
+            /**
+             * @description The language the registrant reads (ISO 639-1), for the e-mails about their
+             *     registration; English when it is not one of the platform's.
+             * @example fr
+             */
+            language?: string | null;
+        };
+        /** @description How registration works at this conference right now. */
+        RegistrationOpening: {
+            approval: components["schemas"]["ApprovalMode"];
+            /**
+             * Format: int64
+             * @description Open seats left; `null` for no limit. At 0, new registrants are waitlisted.
+             */
+            open_seats: number | null;
+            questions: components["schemas"]["Question"][];
+        };
+        /** @description One page of registrations, with how many match in all. */
+        RegistrationPage: {
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            registrations: components["schemas"]["RegistrationRow"][];
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A registration as organisers see it. */
+        RegistrationRow: {
+            answers: {
+                [key: string]: unknown;
+            };
+            cluster: string;
+            country: string | null;
+            /** Format: date-time */
+            created_at: string;
+            delegation: string | null;
+            /** Format: uuid */
+            delegation_id: string | null;
+            display_name: string;
+            email: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            offer_expires_at: string | null;
+            organisation: string;
+            role: null | components["schemas"]["ConferenceRole"];
+            status: components["schemas"]["RegistrationStatus"];
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: uuid */
+            user_id: string;
+        };
+        /**
+         * @description What organisers set.
+         * @example {
+         *       "approval": "automatic",
+         *       "capacity": 900,
+         *       "offer_hours": 48,
+         *       "published": true
+         *     }
+         */
+        RegistrationSettings: {
+            approval: components["schemas"]["ApprovalMode"];
+            /**
+             * Format: int32
+             * @description Seats for attendees; `null` for no limit.
+             */
+            capacity: number | null;
+            /**
+             * Format: int32
+             * @description How long someone offered a seat from the waitlist has to take it, in hours.
+             */
+            offer_hours: number;
+            /** @description Until published, the conference is a draft only its organisers see. */
+            published: boolean;
+        };
+        /** @description The settings with the seats as they are used now. */
+        RegistrationState: {
+            seats: components["schemas"]["SeatCount"];
+            settings: components["schemas"]["RegistrationSettings"];
+        };
+        /**
+         * @description Where a registration stands.
+         * @enum {string}
+         */
+        RegistrationStatus: "pending" | "approved" | "waitlisted" | "offered" | "rejected" | "cancelled";
         /**
          * @example {
          *       "role": "moderator"
@@ -1451,6 +2104,36 @@ export interface components {
              * @description Ballots with no continuing candidate left.
              */
             exhausted: number;
+        };
+        /** @description How the conference's seats are used, read under its lock. */
+        SeatCount: {
+            /**
+             * Format: int32
+             * @description `null` for no limit.
+             */
+            capacity: number | null;
+            /**
+             * Format: int64
+             * @description Seats held for delegations, used or not.
+             */
+            held_for_delegations: number;
+            /**
+             * Format: int64
+             * @description Open seats free now; `null` for no limit.
+             */
+            open: number | null;
+            /**
+             * Format: int64
+             * @description Seats held by approved or offered registrants, on open and delegation seats alike.
+             */
+            taken: number;
+            /**
+             * Format: int64
+             * @description Seats taken on open seats (not a delegation's).
+             */
+            taken_open: number;
+            /** Format: int64 */
+            waitlisted: number;
         };
         /** @description Someone with a seat or on the waitlist, as the facilitators see them. */
         SeatHolder: {
@@ -2132,6 +2815,440 @@ export interface operations {
             };
             /** @description A field breaks a rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_delegations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delegations, by name */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delegation"][];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an organiser of this conference */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing at this address (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_delegation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DelegationInput"];
+            };
+        };
+        responses: {
+            /** @description The new delegation */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delegation"];
+                };
+            };
+            /** @description The body or the query could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an organiser of this conference */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing at this address (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The name is taken, or the conference cannot hold the seats */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field breaks a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delegation_invite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+                /** @description The invite code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delegation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationInvite"];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No delegation has this code here */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_delegation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+                /** @description The delegation's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DelegationInput"];
+            };
+        };
+        responses: {
+            /** @description The delegation now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delegation"];
+                };
+            };
+            /** @description The body or the query could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an organiser of this conference */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such delegation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The name is taken, or the seats are in use or beyond the capacity */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field breaks a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_delegation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+                /** @description The delegation's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an organiser of this conference */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such delegation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    release_delegation_seat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+                /** @description The delegation's id */
+                id: string;
+                /** @description The member's registration */
+                registration_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The portal now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationPortal"];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such delegation or member, or the caller does not lead it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delegation_portal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+                /** @description The delegation's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The portal */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationPortal"];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such delegation, or the caller does not lead it */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3240,50 +4357,6 @@ export interface operations {
             };
         };
     };
-    join_conference: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /**
-                 * @description The conference's URL name.
-                 * @example ecc-2026
-                 */
-                slug: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The conference, with the caller's role */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Conference"];
-                };
-            };
-            /** @description Not logged in, or the access token is invalid or expired */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Nothing at this address (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
     list_members: {
         parameters: {
             query?: {
@@ -3596,6 +4669,80 @@ export interface operations {
                 };
             };
             /** @description Not a web address, or a bio too long */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    conference_outbox: {
+        parameters: {
+            query?: {
+                /** @description From 1. */
+                page?: number;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the outbox */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxPage"];
+                };
+            };
+            /** @description The body or the query could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an organiser of this conference */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing at this address (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a page */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3932,6 +5079,822 @@ export interface operations {
             };
         };
     };
+    my_registration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's registration */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyRegistration"];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such conference, or the caller has not registered */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegistrationInput"];
+            };
+        };
+        responses: {
+            /** @description Registered: the registration as it stands */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyRegistration"];
+                };
+            };
+            /** @description The body or the query could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such conference (or not published yet), or no such delegation code */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Already registered or a member, or declined by the organisers */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An answer breaks a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cancel_registration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such conference, or the caller has not registered */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Declined by the organisers: nothing to cancel */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    registration_questions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The questions, in order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Question"][];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing at this address (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    replace_registration_questions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        /** @description At most 30 questions, in order */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionInput"][];
+            };
+        };
+        responses: {
+            /** @description The questions now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Question"][];
+                };
+            };
+            /** @description The body or the query could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an organiser of this conference */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing at this address (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A question breaks a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    registration_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings and seats */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationState"];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an organiser of this conference */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing at this address (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_registration_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegistrationSettings"];
+            };
+        };
+        responses: {
+            /** @description The settings and seats now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationState"];
+                };
+            };
+            /** @description The body or the query could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an organiser of this conference */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing at this address (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The capacity is below the seats taken and held */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field breaks a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reply_to_offer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OfferReply"];
+            };
+        };
+        responses: {
+            /** @description The registration now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyRegistration"];
+                };
+            };
+            /** @description The body or the query could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such conference, or the caller has not registered */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No seat is on offer to the caller (or the offer ran out) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The input breaks a rule; `fields` says which */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_registrations: {
+        parameters: {
+            query?: {
+                /** @description Matches name, e-mail or organisation (case-insensitive; the first 100 characters count). */
+                q?: string;
+                status?: components["schemas"]["RegistrationStatus"];
+                /**
+                 * @description ISO 3166-1 alpha-2.
+                 * @example BE
+                 */
+                country?: string;
+                /** @description Matches the cluster named in the profile (case-insensitive, part of it). */
+                cluster?: string;
+                delegation_id?: string;
+                /** @description With `answer`: only registrations whose answer to this question is `answer`. */
+                question_id?: string;
+                /** @description A text answer as given, an option's index, or `true`/`false` for a consent. */
+                answer?: string;
+                /** @description From 1. */
+                page?: number;
+                per_page?: number;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the matching registrations */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationPage"];
+                };
+            };
+            /** @description The body or the query could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an organiser of this conference */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing at this address (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A filter breaks a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_registrations: {
+        parameters: {
+            query?: {
+                /** @description Matches name, e-mail or organisation (case-insensitive; the first 100 characters count). */
+                q?: string;
+                status?: components["schemas"]["RegistrationStatus"];
+                /**
+                 * @description ISO 3166-1 alpha-2.
+                 * @example BE
+                 */
+                country?: string;
+                /** @description Matches the cluster named in the profile (case-insensitive, part of it). */
+                cluster?: string;
+                delegation_id?: string;
+                /** @description With `answer`: only registrations whose answer to this question is `answer`. */
+                question_id?: string;
+                /** @description A text answer as given, an option's index, or `true`/`false` for a consent. */
+                answer?: string;
+                /** @description From 1. */
+                page?: number;
+                per_page?: number;
+                /**
+                 * @description The reader's language (ISO 639-1) for headings and answers; English otherwise.
+                 * @example fr
+                 */
+                lang?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The registrations, with their profiles and answers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description The body or the query could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an organiser of this conference */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing at this address (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A filter breaks a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    decide_registrations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Decisions"];
+            };
+        };
+        responses: {
+            /** @description Decided */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Decided"];
+                };
+            };
+            /** @description The body or the query could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an organiser of this conference */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A registration is not this conference's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not enough open seats, or a registration was cancelled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No registrations, or too many at once */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     my_schedule: {
         parameters: {
             query?: never;
@@ -4101,6 +6064,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Not a member of this conference */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Nothing at this address (or not visible to the caller) */
             404: {
                 headers: {
@@ -4233,6 +6205,15 @@ export interface operations {
             };
             /** @description Not logged in, or the access token is invalid or expired */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a member of this conference */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5170,6 +7151,61 @@ export interface operations {
             };
             /** @description A field breaks a rule, or an unknown sector */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_public_conferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description At most 500 published conferences */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicConferenceSummary"][];
+                };
+            };
+        };
+    };
+    public_conference: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conference's public page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicConference"];
+                };
+            };
+            /** @description No such conference, or a draft */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

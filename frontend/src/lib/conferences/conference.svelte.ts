@@ -8,9 +8,6 @@ export class ConferenceState {
   readonly slug: string;
   conference = $state<Conference | null>(null);
   error = $state<unknown>(null);
-  joining = $state(false);
-  joinError = $state<unknown>(null);
-  justJoined = $state(false);
 
   constructor(slug: string) {
     this.slug = slug;
@@ -26,20 +23,6 @@ export class ConferenceState {
       this.conference = await api.conference(this.slug);
     } catch (e) {
       this.error = e;
-    }
-  }
-
-  async join(): Promise<void> {
-    this.joining = true;
-    this.joinError = null;
-    try {
-      const c = await api.join(this.slug);
-      this.conference = c;
-      this.justJoined = true;
-    } catch (e) {
-      this.joinError = e;
-    } finally {
-      this.joining = false;
     }
   }
 }

@@ -2,7 +2,7 @@
  * A person's notifications (their `user:` room) and how each kind reads as a sentence in
  * the reader's language, kept pure so they can be unit-tested. Lists are newest first.
  */
-import { CONFERENCE_ROLES, SESSION_ROLES, type LocalizedText } from '../api';
+import { CONFERENCE_ROLES, REGISTRATION_STATUSES, SESSION_ROLES, type LocalizedText } from '../api';
 import type { Translate } from '../errors';
 import { localized } from '../localized';
 import type { Notification, NotificationEvent, NotificationsSnapshot, ReadNotifications } from './live';
@@ -87,6 +87,17 @@ const KINDS: Record<string, (data: Record<string, unknown>, t: Translate, locale
     return {
       text: t('notifications.session_assigned', { values: { session, role: t(`session_role.${role}`) } }),
       href: `/c/${enc(slug)}/sessions/${enc(id)}`,
+    };
+  },
+  // Where one's registration stands now (approved, waitlisted, offered a seat…).
+  'registration.status': (d, t, locale) => {
+    const slug = text(d.conference_slug);
+    const conference = title(d.conference_title, locale);
+    const status = oneOf(d.status, REGISTRATION_STATUSES);
+    if (!slug || !conference || !status) return null;
+    return {
+      text: t(`notifications.registration_${status}`, { values: { conference } }),
+      href: `/c/${enc(slug)}/register`,
     };
   },
   // A seat in a working group, freed by someone who withdrew: the board is open to them now.

@@ -1,0 +1,104 @@
+// Registrations in the browser: a visitor finds the conference on the front page and its public
+// page (programme and speakers); a delegation member follows the invite link, signs up and is
+// registered at once through the delegation; in a conference with manual approval, a registrant
+// waits, an organiser approves them from the registrations table, and the registrant's page turns
+// to "Registered" by itself and lets them in. Screenshots: the public page, the registration
+// page, the organisers' registrations table.
+//
+//   VIADUC_URL=http://127.0.0.1:8080 npm test
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE, launch, loggedInPage, newPage, screenshot, skip } from './browser.mjs';
+
+const PASSWORD = 'viaduc-demo-2026';
+
+/** Signs up through the form on the current page (the login page's link leads there). */
+async function signUp(page, name, email) {
+  await page.getByRole('link', { name: 'Create one' }).click();
+  await page.getByLabel('Display name').fill(name);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+}
+
+test('a visitor finds the conference and a delegation member registers through the link', { skip }, async () => {
+  const browser = await launch();
+  try {
+    const problems = [];
+    const page = await newPage(browser, problems);
+    await page.goto(BASE + '/');
+    await page.getByRole('link', { name: 'European Cluster Conference 2026' }).click();
+    await page.waitForURL(/\/c\/ecc-2026\/about$/);
+    await page.getByRole('heading', { name: 'Programme' }).waitFor();
+    await page.getByRole('heading', { name: /Opening plenary/ }).first().waitFor();
+    await screenshot(page, 'registration-public.png');
+
+    await page.goto(BASE + '/c/ecc-2026/about?code=FLANDERS26');
+    await page.getByRole('link', { name: 'Register', exact: true }).click();
+    await page.waitForURL(/\/login/);
+    const email = `delegate.${Date.now()}@cluster.example`;
+    await signUp(page, 'Lies Janssens', email);
+    await page.waitForURL(/\/c\/ecc-2026\/register\?code=FLANDERS26/);
+    await page.getByText(/You register with “Flemish industry federations”/).waitFor();
+    await page.getByLabel('List me in the attendee directory').check();
+    await page.getByRole('radio', { name: 'Industry and clusters' }).check();
+    await screenshot(page, 'registration-form.png');
+    await page.getByRole('button', { name: 'Register', exact: true }).click();
+    await page.getByRole('heading', { name: 'Registered' }).waitFor();
+    await page.getByText('With the delegation “Flemish industry federations”.').waitFor();
+    await page.getByRole('link', { name: 'Enter the conference' }).click();
+    await page.getByRole('heading', { name: 'European Cluster Conference 2026' }).waitFor();
+    assert.deepEqual(problems, [], 'no uncaught errors in the page');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('an organiser approves a pending registrant, who can then enter', { skip }, async () => {
+  const browser = await launch();
+  try {
+    const problems = [];
+    const organiser = await loggedInPage(browser, 'organiser@demo.viaduc.eu', problems);
+    // A conference of this test's own, with manual approval, so the demo keeps its own rules.
+    const slug = `approval-${Date.now()}`;
+    const created = await organiser.request.post(BASE + '/api/conferences', {
+      data: {
+        slug,
+        title: { en: 'Cluster mission to Bourgogne-Franche-Comté' },
+        starts_on: '2027-03-10',
+        ends_on: '2027-03-11',
+        time_zone: 'Europe/Paris',
+        languages: ['en', 'fr'],
+      },
+    });
+    assert.equal(created.status(), 201, await created.text());
+    const settings = await organiser.request.put(`${BASE}/api/conferences/${slug}/registration-settings`, {
+      data: { published: true, capacity: 40, approval: 'manual', offer_hours: 48 },
+    });
+    assert.ok(settings.ok(), await settings.text());
+
+    const registrant = await newPage(browser, problems);
+    await registrant.goto(`${BASE}/c/${slug}/register`);
+    await registrant.waitForURL(/\/login/);
+    await signUp(registrant, 'Camille Roux', `camille.${Date.now()}@cluster.example`);
+    await registrant.waitForURL(new RegExp(`/c/${slug}/register`));
+    await registrant.getByRole('button', { name: 'Register', exact: true }).click();
+    await registrant.getByRole('heading', { name: 'Waiting for approval' }).waitFor();
+    await screenshot(registrant, 'registration-pending.png');
+
+    await organiser.goto(`${BASE}/c/${slug}/organise?tab=registrations`);
+    const row = organiser.getByRole('row').filter({ hasText: 'Camille Roux' });
+    await row.getByRole('checkbox').check();
+    await organiser.getByRole('button', { name: 'Approve', exact: true }).click();
+    await row.getByText('Registered').waitFor();
+    await screenshot(organiser, 'registrations-table.png');
+
+    // The registrant's page follows by itself, and lets them in.
+    await registrant.getByRole('heading', { name: 'Registered' }).waitFor();
+    await registrant.getByRole('link', { name: 'Enter the conference' }).click();
+    await registrant.getByRole('link', { name: 'Agenda' }).waitFor();
+    assert.deepEqual(problems, [], 'no uncaught errors in the page');
+  } finally {
+    await browser.close();
+  }
+});
