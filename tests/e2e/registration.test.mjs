@@ -90,13 +90,41 @@ test('an organiser approves a pending registrant, who can then enter', { skip },
     const row = organiser.getByRole('row').filter({ hasText: 'Camille Roux' });
     await row.getByRole('checkbox').check();
     await organiser.getByRole('button', { name: 'Approve', exact: true }).click();
-    await row.getByText('Registered').waitFor();
+    await row.getByText('Approved', { exact: true }).waitFor();
     await screenshot(organiser, 'registrations-table.png');
 
     // The registrant's page follows by itself, and lets them in.
     await registrant.getByRole('heading', { name: 'Registered' }).waitFor();
     await registrant.getByRole('link', { name: 'Enter the conference' }).click();
     await registrant.getByRole('link', { name: 'Agenda' }).waitFor();
+    assert.deepEqual(problems, [], 'no uncaught errors in the page');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('the organisers read the outbox and export the registrations, in French', { skip }, async () => {
+  const browser = await launch();
+  try {
+    const problems = [];
+    const organiser = await loggedInPage(browser, 'organiser@demo.viaduc.eu', problems);
+    await organiser.goto(BASE + '/c/ecc-2026/organise?tab=outbox');
+    await organiser.getByRole('button', { name: /^FR/ }).click();
+    const outbox = organiser.getByRole('region', { name: "Boîte d'envoi" });
+    await outbox.getByText(/en attente d'envoi/).waitFor();
+    // Each message is written in its recipient's language (the delegate registered in English).
+    await outbox.getByText('You are registered: European Cluster Conference 2026').first().click();
+    await outbox.getByText(/Enter the conference: http/).first().waitFor();
+    await screenshot(organiser, 'outbox-fr.png');
+    await organiser.getByRole('link', { name: 'Inscriptions', exact: true }).click();
+    await organiser.getByRole('row').nth(1).waitFor();
+    const csv = await organiser.request.get(BASE + '/api/conferences/ecc-2026/registrations.csv?lang=fr');
+    assert.equal(csv.status(), 200);
+    const heading = (await csv.text()).split('\n')[0];
+    assert.ok(heading.startsWith('Nom,E-mail,Organisation,Cluster,Pays,Statut,Délégation,Rôle'), heading);
+    await screenshot(organiser, 'registrations-table-fr.png');
+    await organiser.setViewportSize({ width: 390, height: 844 });
+    await screenshot(organiser, 'registrations-table-390.png');
     assert.deepEqual(problems, [], 'no uncaught errors in the page');
   } finally {
     await browser.close();
