@@ -147,6 +147,21 @@ impl LocalizedText {
     }
 }
 
+/// The one of `texts` — in English, French, Dutch and German, the languages the platform
+/// itself writes in (e-mails, exports) — in `language`; English for any other language.
+pub fn in_platform_language<T: ?Sized>(
+    language: Option<&str>,
+    texts: [&'static T; 4],
+) -> &'static T {
+    let [english, french, dutch, german] = texts;
+    match language {
+        Some("fr") => french,
+        Some("nl") => dutch,
+        Some("de") => german,
+        _ => english,
+    }
+}
+
 /// ISO 639-1: two lower-case letters.
 pub fn is_language_code(code: &str) -> bool {
     code.len() == 2 && code.bytes().all(|b| b.is_ascii_lowercase())

@@ -87,6 +87,7 @@ test('announcements and notifications reach the attendee live, in French', { ski
     if (await markAll.isEnabled()) await markAll.click();
     await bell.waitFor();
     await attendee.keyboard.press('Escape');
+    await organiser.getByRole('link', { name: 'Members', exact: true }).click();
     const members = organiser.getByRole('region', { name: 'Members', exact: true });
     await members.getByRole('searchbox').fill('Aurélie');
     await members.getByRole('button', { name: 'Find' }).click();

@@ -13,7 +13,7 @@ test('an organiser changes a member role and removes the member', { skip }, asyn
     const problems = [];
     const page = await loggedInPage(browser, 'organiser@demo.viaduc.eu', problems);
 
-    await page.goto(BASE + '/c/ecc-2026/organise');
+    await page.goto(BASE + '/c/ecc-2026/organise?tab=members');
     const members = page.getByRole('region', { name: 'Members' });
     await members.getByRole('searchbox').fill('Pieter Maes');
     await members.getByRole('button', { name: 'Find' }).click();

@@ -1,5 +1,6 @@
 //! Accounts and logins: sign-up, login, token refresh, logout, the current login and `me`,
-//! and the extractor every other feature uses to know who is calling.
+//! setting a password through an e-mailed link (`reset.rs`), and the extractor every other
+//! feature uses to know who is calling.
 //!
 //! A login is one refresh-token family: it starts at sign-up or login, every refresh rotates
 //! its token, logout revokes it. (A "session" in Viaduc is an agenda item, never a login.)
@@ -10,6 +11,7 @@ mod extractors;
 mod logins;
 pub mod password;
 pub mod rate_limit;
+pub mod reset;
 mod routes;
 pub mod tokens;
 
@@ -56,6 +58,8 @@ where
         .routes(routes!(routes::logout))
         .routes(routes!(routes::me))
         .routes(routes!(routes::current_login))
+        .routes(routes!(reset::request_reset))
+        .routes(routes!(reset::set_password))
 }
 
 /// Normalises an e-mail address for storage and comparison.

@@ -94,6 +94,8 @@ pub enum ConflictReason {
     CapacityBelowTaken,
     DelegationSeatsBeyondCapacity,
     DelegationSeatsInUse,
+    // Accounts.
+    LinkExpired,
 }
 
 impl Conflict {
@@ -191,6 +193,7 @@ impl std::fmt::Display for Conflict {
             CapacityBelowTaken => "the capacity cannot be below the seats taken and held for delegations",
             DelegationSeatsBeyondCapacity => "the conference's free seats cannot hold this many delegation seats",
             DelegationSeatsInUse => "a delegation cannot have fewer seats than its members use",
+            LinkExpired => "this link was used already or has expired: ask for a new one",
         };
         f.write_str(english)
     }

@@ -19,7 +19,7 @@ use crate::error::{AppError, AppResult, ErrorBody};
 use crate::http::files::{csv_file, download, time};
 use crate::http::{AppPath, AppQuery};
 use crate::realtime::room::MODERATOR;
-use crate::text::reader_language;
+use crate::text::{in_platform_language, reader_language};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -192,12 +192,7 @@ const DE: Words = Words {
 };
 
 fn words(language: Option<&str>) -> &'static Words {
-    match language {
-        Some("fr") => &FR,
-        Some("nl") => &NL,
-        Some("de") => &DE,
-        _ => &EN,
-    }
+    in_platform_language(language, [&EN, &FR, &NL, &DE])
 }
 
 impl Words {

@@ -16,7 +16,7 @@ use crate::conference::{ConferenceAccess, ConferenceRole, ConferenceSlug};
 use crate::error::{AppResult, ErrorBody};
 use crate::http::files::{csv_file, download, time};
 use crate::http::{AfterRoleCheck, AppPath, AppQuery};
-use crate::text::reader_language;
+use crate::text::{in_platform_language, reader_language};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -138,12 +138,7 @@ const DE: Words = Words {
 };
 
 fn words(language: Option<&str>) -> &'static Words {
-    match language {
-        Some("fr") => &FR,
-        Some("nl") => &NL,
-        Some("de") => &DE,
-        _ => &EN,
-    }
+    in_platform_language(language, [&EN, &FR, &NL, &DE])
 }
 
 impl Words {

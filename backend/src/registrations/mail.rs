@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 
 use super::seats::RegistrationStatus;
 use crate::mail::{html, Email, SITE};
+use crate::text::in_platform_language;
 
 /// The words of one language.
 struct Words {
@@ -69,23 +70,13 @@ const DE: Words = Words {
     signature: "Das Viaduc-Team, für die Veranstalter",
 };
 
-/// The platform's languages for e-mail; anything else is written in English.
+/// The platform's language for e-mail closest to `language`: itself, or English.
 pub fn mail_language(language: &str) -> &'static str {
-    match language {
-        "fr" => "fr",
-        "nl" => "nl",
-        "de" => "de",
-        _ => "en",
-    }
+    in_platform_language(Some(language), ["en", "fr", "nl", "de"])
 }
 
 fn words(language: &str) -> &'static Words {
-    match mail_language(language) {
-        "fr" => &FR,
-        "nl" => &NL,
-        "de" => &DE,
-        _ => &EN,
-    }
+    in_platform_language(Some(language), [&EN, &FR, &NL, &DE])
 }
 
 /// Everything the message about one registration's new status needs.

@@ -420,3 +420,120 @@ async fn the_current_login_answers_visitors_quietly_and_resumes_logins(db: PgPoo
         json!(["user"])
     );
 }
+
+/// The token of the last password link e-mailed to `email`, read from the outbox.
+async fn mailed_token(db: &PgPool, email: &str) -> String {
+    let text: String = sqlx::query_scalar(
+        "select text_body from outbox where to_email = $1 order by created_at desc limit 1",
+    )
+    .bind(email)
+    .fetch_one(db)
+    .await
+    .unwrap();
+    let start = text.find("token=").expect("a link with a token") + "token=".len();
+    text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_forgotten_password_is_reset_once_through_the_mailed_link(db: PgPool) {
+    let state = state(db.clone());
+    let mut anna = Client::new(&state);
+    anna.signup("anna@cluster.eu", "Anna").await;
+    let mut visitor = Client::new(&state);
+
+    // The same answer whether the address has an account or not.
+    for email in ["anna@cluster.eu", "nobody@cluster.eu"] {
+        let asked = visitor
+            .post(
+                "/api/auth/password-reset",
+                json!({"email": email, "language": "nl"}),
+            )
+            .await;
+        assert_eq!(asked.status, StatusCode::ACCEPTED, "{}", asked.text);
+    }
+    let mailed: Vec<(String, String, String)> =
+        sqlx::query_as("select to_email, language, subject from outbox")
+            .fetch_all(&db)
+            .await
+            .unwrap();
+    assert_eq!(
+        mailed,
+        [(
+            "anna@cluster.eu".into(),
+            "nl".into(),
+            "Een nieuw Viaduc-wachtwoord kiezen".into()
+        )]
+    );
+    let token = mailed_token(&db, "anna@cluster.eu").await;
+    let stored: Vec<u8> = sqlx::query_scalar("select token_hash from account_tokens")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_ne!(stored, token.as_bytes(), "only the token's hash is kept");
+
+    let weak = visitor
+        .post(
+            "/api/auth/set-password",
+            json!({"token": token, "password": "short"}),
+        )
+        .await;
+    assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let set = visitor
+        .post(
+            "/api/auth/set-password",
+            json!({"token": token, "password": "flax-and-hemp-2027"}),
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::NO_CONTENT, "{}", set.text);
+    let again = visitor
+        .post(
+            "/api/auth/set-password",
+            json!({"token": token, "password": "flax-and-hemp-2028"}),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert_eq!(again.body["error"]["conflict"]["reason"], "link_expired");
+
+    // Every login of the account ended; the new password logs in, the old one no more.
+    let refreshed = anna.post("/api/auth/refresh", json!({})).await;
+    assert_eq!(refreshed.status, StatusCode::UNAUTHORIZED);
+    let old = visitor
+        .post(
+            "/api/auth/login",
+            json!({"email": "anna@cluster.eu", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(old.status, StatusCode::UNAUTHORIZED);
+    let new = visitor
+        .post(
+            "/api/auth/login",
+            json!({"email": "anna@cluster.eu", "password": "flax-and-hemp-2027"}),
+        )
+        .await;
+    assert_eq!(new.status, StatusCode::OK, "{}", new.text);
+
+    // A link past its hour is refused.
+    visitor
+        .post(
+            "/api/auth/password-reset",
+            json!({"email": "anna@cluster.eu"}),
+        )
+        .await;
+    let late = mailed_token(&db, "anna@cluster.eu").await;
+    sqlx::query(
+        "update account_tokens set expires_at = now() - interval '1 second' where used_at is null",
+    )
+    .execute(&db)
+    .await
+    .unwrap();
+    let expired = visitor
+        .post(
+            "/api/auth/set-password",
+            json!({"token": late, "password": "flax-and-hemp-2029"}),
+        )
+        .await;
+    assert_eq!(expired.status, StatusCode::CONFLICT);
+}

@@ -239,6 +239,11 @@ export const api = {
   login: (email: string, password: string) =>
     request<Me>('POST', '/api/auth/login', { email, password } satisfies Schemas['LoginRequest']),
   logout: () => request<void>('POST', '/api/auth/logout'),
+  /** E-mails a link to choose a new password, if the address has an account (always 202). */
+  requestPasswordReset: (email: string, language: string) =>
+    request<void>('POST', '/api/auth/password-reset', { email, language } satisfies Schemas['ResetRequest']),
+  setPassword: (token: string, password: string) =>
+    request<void>('POST', '/api/auth/set-password', { token, password } satisfies Schemas['SetPassword']),
   me: () => request<Me>('GET', '/api/me'),
   /** Who is logged in, resuming an expired access token; never a 401. */
   currentLogin: () => request<CurrentLogin>('GET', CURRENT_LOGIN_PATH),

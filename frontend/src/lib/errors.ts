@@ -136,6 +136,7 @@ const CONFLICT_REASONS = Object.keys({
   capacity_below_taken: true,
   delegation_seats_beyond_capacity: true,
   delegation_seats_in_use: true,
+  link_expired: true,
 } satisfies Record<ConflictReason, true>);
 
 /** The i18n keys of the conflict reasons, for the locale test. */

@@ -64,3 +64,12 @@ describe('registrations', () => {
     expect(PUBLIC_ROUTES.has('register')).toBe(false);
   });
 });
+
+describe('passwords', () => {
+  it('are reset and set on public pages', () => {
+    expect(resolve('/forgot-password').name).toBe('forgot-password');
+    expect(resolve('/set-password').name).toBe('set-password');
+    expect(PUBLIC_ROUTES.has('forgot-password')).toBe(true);
+    expect(PUBLIC_ROUTES.has('set-password')).toBe(true);
+  });
+});

@@ -7,6 +7,8 @@ export type RouteName =
   | 'home'
   | 'login'
   | 'signup'
+  | 'forgot-password'
+  | 'set-password'
   | 'profile'
   | 'agenda'
   | 'session'
@@ -33,6 +35,8 @@ const TABLE: [string, RouteName][] = [
   ['/', 'home'],
   ['/login', 'login'],
   ['/signup', 'signup'],
+  ['/forgot-password', 'forgot-password'],
+  ['/set-password', 'set-password'],
   ['/profile', 'profile'],
   ['/c/:slug', 'agenda'],
   ['/c/:slug/sessions/:id', 'session'],
@@ -53,7 +57,16 @@ const TABLE: [string, RouteName][] = [
 /** Routes reachable without being logged in: the front page and a conference's public page
  * (what visitors see before registering), an election's board (anyone may recount), the
  * Outcomes when the organisers make them public. */
-export const PUBLIC_ROUTES: ReadonlySet<RouteName> = new Set(['home', 'login', 'signup', 'about', 'election-board', 'outcomes']);
+export const PUBLIC_ROUTES: ReadonlySet<RouteName> = new Set([
+  'home',
+  'login',
+  'signup',
+  'forgot-password',
+  'set-password',
+  'about',
+  'election-board',
+  'outcomes',
+]);
 
 /** Routes shown alone, without the header and footer (the stage's projected view). */
 export const BARE_ROUTES: ReadonlySet<RouteName> = new Set(['election-stage']);

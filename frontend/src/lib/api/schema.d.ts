@@ -38,6 +38,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends a link to set a new password to the account with this address, if there is one. */
+        post: operations["request_password_reset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/refresh": {
         parameters: {
             query?: never;
@@ -71,6 +88,26 @@ export interface paths {
         get: operations["current_login"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/set-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sets the account's password with a link's token; the link stops working and every
+         *     login of the account ends.
+         */
+        post: operations["set_password"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1309,7 +1346,7 @@ export interface components {
          * @description Which clash. Stable: clients translate by it.
          * @enum {string}
          */
-        ConflictReason: "last_organiser" | "command_id_reused" | "too_many_questions" | "already_upvoted" | "not_upvoted" | "question_answered" | "only_pending_approved" | "question_hidden" | "only_listed_answering" | "only_listed_answered" | "merged_question_fixed" | "merge_into_itself" | "merge_target" | "too_many_polls" | "only_draft_edited" | "only_draft_opened" | "only_open_closed" | "poll_closed" | "poll_answered" | "hand_already_raised" | "hand_not_raised" | "not_invited" | "only_raised_invited" | "too_many_elections" | "election_closed" | "only_closing_time_while_voting" | "not_the_next_phase" | "too_few_candidates" | "empty_roll" | "nominations_closed" | "too_many_nominations" | "nominations_fixed" | "voting_not_open" | "roll_not_frozen" | "shortlist_fixed" | "shortlist_not_open" | "too_many_candidates" | "board_not_published" | "board_locked" | "too_many_sections" | "too_many_notes" | "keywords_section_takes_no_notes" | "merged_note_too_long" | "no_voting_round" | "voting_round_open" | "no_dots_left" | "no_dot_on_note" | "too_many_keywords" | "keyword_already_proposed" | "moderator_called_recently" | "synthesis_too_large" | "synthesis_not_empty" | "synthesis_empty" | "synthesis_unchanged" | "too_many_versions" | "rapporteur_not_in_group" | "conference_full" | "already_registered" | "already_member" | "registration_rejected" | "no_offer" | "decision_not_allowed" | "capacity_below_taken" | "delegation_seats_beyond_capacity" | "delegation_seats_in_use";
+        ConflictReason: "last_organiser" | "command_id_reused" | "too_many_questions" | "already_upvoted" | "not_upvoted" | "question_answered" | "only_pending_approved" | "question_hidden" | "only_listed_answering" | "only_listed_answered" | "merged_question_fixed" | "merge_into_itself" | "merge_target" | "too_many_polls" | "only_draft_edited" | "only_draft_opened" | "only_open_closed" | "poll_closed" | "poll_answered" | "hand_already_raised" | "hand_not_raised" | "not_invited" | "only_raised_invited" | "too_many_elections" | "election_closed" | "only_closing_time_while_voting" | "not_the_next_phase" | "too_few_candidates" | "empty_roll" | "nominations_closed" | "too_many_nominations" | "nominations_fixed" | "voting_not_open" | "roll_not_frozen" | "shortlist_fixed" | "shortlist_not_open" | "too_many_candidates" | "board_not_published" | "board_locked" | "too_many_sections" | "too_many_notes" | "keywords_section_takes_no_notes" | "merged_note_too_long" | "no_voting_round" | "voting_round_open" | "no_dots_left" | "no_dot_on_note" | "too_many_keywords" | "keyword_already_proposed" | "moderator_called_recently" | "synthesis_too_large" | "synthesis_not_empty" | "synthesis_empty" | "synthesis_unchanged" | "too_many_versions" | "rapporteur_not_in_group" | "conference_full" | "already_registered" | "already_member" | "registration_rejected" | "no_offer" | "decision_not_allowed" | "capacity_below_taken" | "delegation_seats_beyond_capacity" | "delegation_seats_in_use" | "link_expired";
         /** @description Who is logged in, if anyone. */
         CurrentLogin: {
             user: null | components["schemas"]["Me"];
@@ -2074,6 +2111,20 @@ export interface components {
         RegistrationStatus: "pending" | "approved" | "waitlisted" | "offered" | "rejected" | "cancelled";
         /**
          * @example {
+         *       "email": "anna.peeters@flandersfood.be",
+         *       "language": "nl"
+         *     }
+         */
+        ResetRequest: {
+            email: string;
+            /**
+             * @description The language the e-mail is written in (ISO 639-1); English when it is not one of the
+             *     platform's.
+             */
+            language?: string | null;
+        };
+        /**
+         * @example {
          *       "role": "moderator"
          *     }
          */
@@ -2314,6 +2365,18 @@ export interface components {
         SessionRole: "moderator" | "speaker" | "facilitator" | "guest";
         /**
          * @example {
+         *       "password": "textile-lille-2026",
+         *       "token": "q3Vb…"
+         *     }
+         */
+        SetPassword: {
+            /** @description 10 to 128 characters, not a well-known password nor the e-mail address. */
+            password: string;
+            /** @description The token from the e-mailed link. */
+            token: string;
+        };
+        /**
+         * @example {
          *       "display_name": "Anna Peeters",
          *       "email": "anna.peeters@flandersfood.be",
          *       "password": "textile-lille-2026"
@@ -2480,6 +2543,66 @@ export interface operations {
             };
         };
     };
+    request_password_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetRequest"];
+            };
+        };
+        responses: {
+            /** @description If the address has an account, a link is on its way */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body or the query could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No address, or not a language code */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; see `Retry-After` */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     refresh: {
         parameters: {
             query?: never;
@@ -2525,6 +2648,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CurrentLogin"];
+                };
+            };
+        };
+    };
+    set_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetPassword"];
+            };
+        };
+        responses: {
+            /** @description The password is set: log in with it */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body or the query could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The link was used already, or expired */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The password breaks the policy */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
