@@ -78,8 +78,9 @@ pub async fn verify(password: String, stored_hash: Option<String>) -> AppResult<
     .map_err(AppError::from)
 }
 
-/// A valid argon2id hash of a random string nobody knows.
-const DUMMY_HASH: &str =
+/// A valid argon2id hash of a random string nobody knows; never matches (see [`verify`]).
+/// Accounts whose password is not set yet (an organiser's import invited them) store it.
+pub const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0VbZCd7t4wGXg0d3wq0uoNsbUjP4nUlbSpQG+OaXc8U";
 
 #[cfg(test)]

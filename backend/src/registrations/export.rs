@@ -208,6 +208,7 @@ pub async fn export(
 ) -> AppResult<Response> {
     access.require(ConferenceRole::Organiser)?;
     let AppQuery(filter) = filter?;
+    filter.check()?;
     let AppQuery(language) = language?;
     let language = reader_language(language.lang.as_deref())?;
     let preferred: Vec<&str> = language.into_iter().chain(["en"]).collect();

@@ -148,6 +148,76 @@ impl StatusMail<'_> {
     }
 }
 
+/// The invitation of someone an organiser registered who had no account: they are
+/// registered, and the link sets the password of the account made for them.
+pub struct InvitationMail<'a> {
+    pub conference_id: uuid::Uuid,
+    pub conference_title: &'a str,
+    pub to_email: &'a str,
+    pub to_name: &'a str,
+    pub language: &'a str,
+    /// The link to set a password (`auth::reset::link`).
+    pub link: &'a str,
+}
+
+/// The invitation's words: subject, text (`{conference}` filled in) and the link's label.
+fn invitation_words(language: &str) -> (&'static str, &'static str, &'static str) {
+    *in_platform_language(
+        Some(language),
+        [
+            &(
+                "You are registered: {conference}",
+                "The organisers of {conference} have registered you and made you an account on Viaduc, the conference's platform. Choose your password to log in: the link works once, for two weeks.",
+                "Choose my password",
+            ),
+            &(
+                "Vous êtes inscrit·e : {conference}",
+                "Les organisateurs de {conference} vous ont inscrit·e et vous ont créé un compte sur Viaduc, la plateforme de la conférence. Choisissez votre mot de passe pour vous connecter : le lien fonctionne une fois, pendant deux semaines.",
+                "Choisir mon mot de passe",
+            ),
+            &(
+                "U bent ingeschreven: {conference}",
+                "De organisatoren van {conference} hebben u ingeschreven en een account voor u aangemaakt op Viaduc, het platform van de conferentie. Kies uw wachtwoord om in te loggen: de link werkt één keer, twee weken lang.",
+                "Mijn wachtwoord kiezen",
+            ),
+            &(
+                "Sie sind angemeldet: {conference}",
+                "Die Veranstalter von {conference} haben Sie angemeldet und Ihnen ein Konto auf Viaduc, der Plattform der Konferenz, angelegt. Wählen Sie Ihr Passwort, um sich anzumelden: der Link funktioniert einmal, zwei Wochen lang.",
+                "Mein Passwort wählen",
+            ),
+        ],
+    )
+}
+
+impl InvitationMail<'_> {
+    pub fn email(&self) -> Email {
+        let words = words(self.language);
+        let (subject, body, action) = invitation_words(self.language);
+        let hello = words.hello.replace("{name}", self.to_name);
+        let body = body.replace("{conference}", self.conference_title);
+        Email {
+            conference_id: Some(self.conference_id),
+            to_email: self.to_email.to_owned(),
+            to_name: self.to_name.to_owned(),
+            language: mail_language(self.language).to_owned(),
+            template: "registration.invitation",
+            subject: subject.replace("{conference}", self.conference_title),
+            text: format!(
+                "{hello}\n\n{body}\n\n{action}: {}\n\n{}\n",
+                self.link, words.signature
+            ),
+            html: format!(
+                "<p>{}</p>\n<p>{}</p>\n<p><a href=\"{}\">{}</a></p>\n<p>{}</p>\n",
+                html(&hello),
+                html(&body),
+                self.link,
+                html(action),
+                html(words.signature)
+            ),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

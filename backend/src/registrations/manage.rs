@@ -74,11 +74,27 @@ pub struct RegistrationFilter {
     pub question_id: Option<Uuid>,
     /// A text answer as given, an option's index, or `true`/`false` for a consent.
     pub answer: Option<String>,
+}
+
+/// Which page of the list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Paging {
     /// From 1.
     #[param(minimum = 1)]
     pub page: Option<i64>,
     #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<i64>,
+}
+
+impl RegistrationFilter {
+    /// An answer filter names both the question and the answer.
+    pub(super) fn check(&self) -> AppResult<()> {
+        if self.question_id.is_some() != self.answer.is_some() {
+            return Err(AppError::field("answer", Problem::Required));
+        }
+        Ok(())
+    }
 }
 
 /// `%text%` for ILIKE, with its wildcards escaped; `None` for a blank text.
@@ -170,7 +186,7 @@ pub(super) async fn matching(
 /// The conference's registrations, filtered, oldest first, a page at a time. Organisers only.
 #[utoipa::path(get, path = "/api/conferences/{slug}/registrations", tag = "registrations",
     operation_id = "list_registrations",
-    params(ConferenceSlug, RegistrationFilter),
+    params(ConferenceSlug, RegistrationFilter, Paging),
     responses((status = 200, description = "One page of the matching registrations", body = RegistrationPage),
               (status = 403, description = "Not an organiser of this conference", body = ErrorBody),
               (status = 422, description = "A filter breaks a rule", body = ErrorBody)))]
@@ -179,11 +195,13 @@ pub async fn list(
     State(db): State<PgPool>,
     access: ConferenceAccess,
     filter: AfterRoleCheck<AppQuery<RegistrationFilter>>,
+    paging: AfterRoleCheck<AppQuery<Paging>>,
 ) -> AppResult<Json<RegistrationPage>> {
     access.require(ConferenceRole::Organiser)?;
     let AppQuery(filter) = filter?;
-    let page = filter.page.unwrap_or(1);
-    let per_page = filter.per_page.unwrap_or(50);
+    let AppQuery(paging) = paging?;
+    let page = paging.page.unwrap_or(1);
+    let per_page = paging.per_page.unwrap_or(50);
     if !(1..=1_000_000).contains(&page) {
         return Err(AppError::field(
             "page",
@@ -202,9 +220,7 @@ pub async fn list(
             },
         ));
     }
-    if filter.question_id.is_some() != filter.answer.is_some() {
-        return Err(AppError::field("answer", Problem::Required));
-    }
+    filter.check()?;
     let (total, registrations) =
         matching(&db, access.conference_id, &filter, Some((page, per_page))).await?;
     Ok(Json(RegistrationPage {

@@ -5,7 +5,8 @@
 //!
 //! - `seats.rs`: the state machine every change goes through, under the conference's lock;
 //! - `mine.rs`: a person's own registration;
-//! - `manage.rs`: the organisers' list and decisions, `export.rs` the list as CSV;
+//! - `manage.rs`: the organisers' list and decisions, `export.rs` the list as CSV and
+//!   `import.rs` registrations from CSV (with invitations to the new accounts);
 //! - `delegations.rs`: delegations and their lead's portal;
 //! - `questions.rs`: the form's questions and the answers' checks;
 //! - `settings.rs`: published, capacity, approval mode, offer time;
@@ -18,6 +19,7 @@
 
 mod delegations;
 mod export;
+mod import;
 mod mail;
 mod manage;
 mod mine;
@@ -61,6 +63,7 @@ where
         .routes(routes!(manage::list))
         .routes(routes!(manage::decide))
         .routes(routes!(export::export))
+        .routes(routes!(import::import))
         .routes(routes!(delegations::list, delegations::create))
         .routes(routes!(delegations::update, delegations::delete))
         .routes(routes!(delegations::portal))

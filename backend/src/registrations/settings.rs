@@ -23,7 +23,8 @@ const OFFER_HOURS: std::ops::RangeInclusive<i32> = 1..=336;
 pub struct RegistrationSettings {
     /// Until published, the conference is a draft only its organisers see.
     pub published: bool,
-    /// Seats for attendees; `null` for no limit.
+    /// Seats for attendees; `null` for no limit. Always present: a PUT sets every setting.
+    #[serde(deserialize_with = "Option::deserialize")]
     #[schema(required = true, minimum = 1, maximum = 100000)]
     pub capacity: Option<i32>,
     pub approval: ApprovalMode,

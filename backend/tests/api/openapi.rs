@@ -81,7 +81,7 @@ async fn parameters_security_and_error_answers_are_declared(db: PgPool) {
         json!([{"access_cookie": []}, {"bearer_token": []}])
     );
     let operations = operations(&spec);
-    assert_eq!(operations.len(), 80);
+    assert_eq!(operations.len(), 81);
     for (method, path, operation) in &operations {
         let at = format!("{method} {path}");
         for parameter in operation["parameters"].as_array().into_iter().flatten() {

@@ -680,3 +680,177 @@ async fn the_form_asks_the_organisers_questions_and_the_list_filters_by_answer(d
         StatusCode::FORBIDDEN
     );
 }
+
+/// Posts a CSV file to the import, `query` after the `?`.
+async fn import(organiser: &mut Client, query: &str, csv: &str) -> crate::helpers::Reply {
+    let cookies: Vec<String> = organiser
+        .cookies
+        .iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect();
+    let request = axum::http::Request::builder()
+        .method("POST")
+        .uri(format!("/api/conferences/ecc/registrations/import?{query}"))
+        .header("content-type", "text/csv")
+        .header("cookie", cookies.join("; "))
+        .body(axum::body::Body::from(csv.to_owned()))
+        .unwrap();
+    organiser.send(request).await
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_csv_import_reports_bad_rows_by_line_and_imports_all_or_only_the_good_ones(db: PgPool) {
+    let state = state(db);
+    let mut organiser = conference_with_organiser(&state).await;
+    settings(&mut organiser, true, json!(3), "automatic").await;
+    organiser
+        .post(
+            "/api/conferences/ecc/delegations",
+            json!({"name": "Bourgogne-Franche-Comté", "seats": 1}),
+        )
+        .await;
+    let mut anna = people(&state, "anna", 1).await.pop().unwrap();
+    let csv = "email,name,organisation,country,delegation,language\n\
+               Anna0@cluster.eu,Anna Peeters,Flanders' FOOD,BE,,nl\n\
+               not-an-address,Nobody,,,,\n\
+               marc@pole.fr,Marc Durand,Pôle Véhicule du Futur,FR,bourgogne-franche-comté,fr\n\
+               lea@cluster.eu,,,XX,Nowhere,\n\
+               ines@cluster.pt,Inês Carvalho,,PT,,pt\n\
+               jan@cluster.de,Jan Weber,,DE,,de\n\
+               sara@cluster.it,Sara Conti,,IT,,\n";
+    let registrations = || async {
+        sqlx::query_scalar::<_, i64>("select count(*) from registrations")
+            .fetch_one(&state.db)
+            .await
+            .unwrap()
+    };
+
+    // A file with bad rows imports nothing, and says which lines and why.
+    let refused = import(&mut organiser, "", csv).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text
+    );
+    let fields: Vec<&str> = refused.body["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|field| field["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "rows.3.email",
+            "rows.5.name",
+            "rows.5.country",
+            "rows.5.delegation"
+        ]
+    );
+    assert_eq!(registrations().await, 0, "nothing imported");
+    let unknown = import(&mut organiser, "", "email,name,phone\na@b.eu,A,1\n").await;
+    assert_eq!(
+        unknown.body["error"]["fields"][0]["field"], "rows.1",
+        "{}",
+        unknown.text
+    );
+
+    // Asked to, it imports the good rows: the delegation's seat, then the open seats (3 in
+    // all, 1 held for the delegation), then the waitlist, in the file's order.
+    let imported = import(&mut organiser, "skip_bad_rows=true", csv).await;
+    assert_eq!(imported.status, StatusCode::OK, "{}", imported.text);
+    assert_eq!(imported.body["registered"], 5);
+    assert_eq!(imported.body["accounts_created"], 4, "anna0 had an account");
+    assert_eq!(imported.body["approved"], 3);
+    assert_eq!(imported.body["waitlisted"], 2);
+    assert_eq!(imported.body["skipped"].as_array().unwrap().len(), 4);
+    assert_eq!(my_role(&mut anna).await, "attendee");
+    let statuses: Vec<(String, String)> = sqlx::query_as(
+        "select u.email, r.status::text from registrations r join users u on u.id = r.user_id
+         order by r.status, r.waitlisted_at, u.email",
+    )
+    .fetch_all(&state.db)
+    .await
+    .unwrap();
+    let expected = [
+        ("anna0@cluster.eu", "approved"),
+        ("ines@cluster.pt", "approved"),
+        ("marc@pole.fr", "approved"),
+        ("jan@cluster.de", "waitlisted"),
+        ("sara@cluster.it", "waitlisted"),
+    ];
+    assert_eq!(
+        statuses,
+        expected.map(|(e, s)| (e.to_owned(), s.to_owned()))
+    );
+    let mailed: Vec<(String, String, String)> =
+        sqlx::query_as("select to_email, template, language from outbox order by to_email")
+            .fetch_all(&state.db)
+            .await
+            .unwrap();
+    assert_eq!(mailed.len(), 5);
+    assert!(mailed.contains(&(
+        "anna0@cluster.eu".into(),
+        "registration.approved".into(),
+        "nl".into()
+    )));
+    assert!(mailed.contains(&(
+        "marc@pole.fr".into(),
+        "registration.invitation".into(),
+        "fr".into()
+    )));
+    assert!(mailed.contains(&(
+        "ines@cluster.pt".into(),
+        "registration.invitation".into(),
+        "en".into()
+    )));
+
+    // The invitation's link sets the new account's password, once.
+    let text: String =
+        sqlx::query_scalar("select text_body from outbox where to_email = 'marc@pole.fr'")
+            .fetch_one(&state.db)
+            .await
+            .unwrap();
+    let token: String = text[text.find("token=").unwrap() + 6..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    let mut marc = Client::new(&state);
+    let before = marc
+        .post(
+            "/api/auth/login",
+            json!({"email": "marc@pole.fr", "password": "flax-and-hemp-2027"}),
+        )
+        .await;
+    assert_eq!(
+        before.status,
+        StatusCode::UNAUTHORIZED,
+        "no password until it is set"
+    );
+    let set = marc
+        .post(
+            "/api/auth/set-password",
+            json!({"token": token, "password": "flax-and-hemp-2027"}),
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::NO_CONTENT, "{}", set.text);
+    let login = marc
+        .post(
+            "/api/auth/login",
+            json!({"email": "marc@pole.fr", "password": "flax-and-hemp-2027"}),
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::OK, "{}", login.text);
+    assert_eq!(my_role(&mut marc).await, "attendee");
+
+    // The same file again changes nobody.
+    let again = import(&mut organiser, "skip_bad_rows=true", csv).await;
+    assert_eq!(again.body["registered"], 0, "{}", again.text);
+    assert_eq!(again.body["already_registered"], 5);
+    let mut attendee = anna;
+    assert_eq!(
+        import(&mut attendee, "", csv).await.status,
+        StatusCode::FORBIDDEN
+    );
+}

@@ -107,6 +107,7 @@ export type DelegationInput = Schemas['DelegationInput'];
 export type DelegationPortal = Schemas['DelegationPortal'];
 export type DelegationInvite = Schemas['DelegationInvite'];
 export type OutboxPage = Schemas['OutboxPage'];
+export type ImportReport = Schemas['ImportReport'];
 export type OutboxMessage = Schemas['OutboxMessage'];
 type RegistrationQuery = NonNullable<operations['list_registrations']['parameters']['query']>;
 /** The organisers' filter of the registrations list; empty values filter nothing. */
@@ -193,10 +194,23 @@ async function toApiError(res: Response): Promise<ApiError> {
   return new ApiError(res.status, code, message, fields, conflict);
 }
 
+/** A body sent as it is (a CSV file, say) rather than as JSON. */
+export interface RawBody {
+  contentType: string;
+  text: string;
+}
+
+function isRaw(body: unknown): body is RawBody {
+  return typeof (body as RawBody | null)?.contentType === 'string' && typeof (body as RawBody).text === 'string';
+}
+
 function send(method: string, path: string, body: unknown): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   const init: RequestInit = { method, credentials: 'same-origin', headers };
-  if (body !== undefined) {
+  if (isRaw(body)) {
+    headers['Content-Type'] = body.contentType;
+    init.body = body.text;
+  } else if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
@@ -365,6 +379,13 @@ export const api = {
       ...Object.fromEntries(Object.entries(filter).map(([k, v]) => [k, v === '' || v == null ? undefined : String(v)])),
       lang,
     })}`,
+  /** Imports registrations from a CSV file; with `skipBadRows`, the good rows of a file with bad ones. */
+  importRegistrations: (slug: string, csv: string, skipBadRows: boolean) =>
+    request<ImportReport>(
+      'POST',
+      `/api/conferences/${enc(slug)}/registrations/import${query({ skip_bad_rows: skipBadRows ? 'true' : undefined })}`,
+      { contentType: 'text/csv', text: csv } satisfies RawBody,
+    ),
   outbox: (slug: string, page: number) =>
     request<OutboxPage>('GET', `/api/conferences/${enc(slug)}/outbox${query({ page: String(page) })}`),
   delegations: (slug: string) => request<Delegation[]>('GET', delegations(slug)),

@@ -743,6 +743,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/conferences/{slug}/registrations/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Imports registrations from CSV (the first line names the columns). Organisers only. */
+        post: operations["import_registrations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/conferences/{slug}/schedule": {
         parameters: {
             query?: never;
@@ -1608,6 +1625,19 @@ export interface components {
             title: components["schemas"]["LocalizedText"];
             versions: components["schemas"]["PublishedVersion"][];
         };
+        /** @description What an import did. */
+        ImportReport: {
+            /** @description Of them, people who had no account: each was sent an invitation. */
+            accounts_created: number;
+            /** @description Rows of people already registered, left as they were. */
+            already_registered: number;
+            approved: number;
+            /** @description Rows registered by this import. */
+            registered: number;
+            /** @description The bad rows skipped, each named `rows.<line>.<column>`. */
+            skipped: components["schemas"]["FieldError"][];
+            waitlisted: number;
+        };
         /**
          * @description Texts keyed by ISO 639-1 language code
          * @example {
@@ -2088,7 +2118,7 @@ export interface components {
             approval: components["schemas"]["ApprovalMode"];
             /**
              * Format: int32
-             * @description Seats for attendees; `null` for no limit.
+             * @description Seats for attendees; `null` for no limit. Always present: a PUT sets every setting.
              */
             capacity: number | null;
             /**
@@ -5906,9 +5936,6 @@ export interface operations {
                 question_id?: string;
                 /** @description A text answer as given, an option's index, or `true`/`false` for a consent. */
                 answer?: string;
-                /** @description From 1. */
-                page?: number;
-                per_page?: number;
                 /**
                  * @description The reader's language (ISO 639-1) for headings and answers; English otherwise.
                  * @example fr
@@ -6066,6 +6093,85 @@ export interface operations {
                 };
             };
             /** @description No registrations, or too many at once */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    import_registrations: {
+        parameters: {
+            query?: {
+                /** @description Import the good rows of a file with bad ones (reported), instead of nothing. */
+                skip_bad_rows?: boolean;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The conference's URL name.
+                 * @example ecc-2026
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        /** @description Columns `email`, `name` (required), `organisation`, `cluster`, `country`, `delegation` (a delegation's name), `language`; at most 10,000 rows */
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Imported */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description The body or the query could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in, or the access token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an organiser of this conference */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing at this address (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Bad rows, by line (nothing imported), or no usable header */
             422: {
                 headers: {
                     [name: string]: unknown;
