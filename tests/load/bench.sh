@@ -22,11 +22,13 @@
 #  11. the synthesis editor: 5 rapporteurs typing 5 characters a second each into one
 #      document watched by 25 more: each keystroke's delivery to every other screen, and
 #      every screen's text equal to the stored one at the end
+#  12. registrations: a CSV of 5,000 people imported into the demo conference (each a new
+#      account with an invitation e-mail in the outbox), timed end to end
 # The server under test runs on CPU 0, the load generator on CPU 1 (taskset). PostgreSQL is
 # the one at $BENCH_PG (default 127.0.0.1:5432, user postgres); the database viaduc_bench is
 # recreated. Each scenario runs $BENCH_REPEAT times (default 3). Raw results (one JSON line
 # per run) go to target/bench/results.jsonl. Usage: tests/load/bench.sh [scenario ...]
-# (panel fanout fanout-viaduc idle storm nodes votes reactions ballots dbload boards synthesis; fanout-viaduc is fanout without the floor and
+# (panel fanout fanout-viaduc idle storm nodes votes reactions ballots dbload boards synthesis import; fanout-viaduc is fanout without the floor and
 # socket.io). BENCH_VIADUC names another server binary, BENCH_RESULTS another results file.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -301,8 +303,44 @@ for scenario in "${scenarios[@]}"; do
     fresh_database
     viaduc_runs synthesis-5x5 synthesis --writers 5 --rate 5 --readers 25 --duration 20
     ;;
+  import)
+    step "12. registrations: a CSV of 5,000 people imported into the demo conference, each a new account with an invitation"
+    python3 - "$out/import-5000.csv" <<'PY'
+import sys
+countries = ["BE", "FR", "NL", "DE", "LU", "IT", "ES", "PT", "PL", "AT"]
+with open(sys.argv[1], "w") as f:
+    f.write("email,name,organisation,cluster,country,language\n")
+    for n in range(5000):
+        f.write(f"person{n}@import.example,Person {n},Organisation {n % 700},Cluster {n % 90},{countries[n % 10]},{['en', 'fr', 'nl', 'de'][n % 4]}\n")
+PY
+    for _ in $(seq "$repeat"); do
+      fresh_database
+      start_node 18080
+      access=$(curl -s -o /dev/null -D - -H 'content-type: application/json' \
+        -d '{"email":"organiser@demo.viaduc.eu","password":"viaduc-demo-2026"}' http://127.0.0.1:18080/api/auth/login |
+        grep -i '^set-cookie: viaduc_access=' | sed 's/^[^=]*=\([^;]*\);.*/\1/')
+      seconds=$(curl -s -o "$out/import.json" -w '%{time_total}' -b "viaduc_access=$access" \
+        -H 'content-type: text/csv' --data-binary @"$out/import-5000.csv" \
+        http://127.0.0.1:18080/api/conferences/ecc-2026/registrations/import)
+      mails=$(psql -tA "$db_url" -c "select count(*) from outbox")
+      python3 - "$seconds" "$out/import.json" "$mails" >>"$results" <<'PY'
+import json, sys
+seconds, report, mails = float(sys.argv[1]), json.load(open(sys.argv[2])), int(sys.argv[3])
+metric = lambda name, value, unit="": {"name": name, "value": value, "unit": unit}
+print(json.dumps({"label": "import-5000", "scenario": "import", "parameters": {"rows": 5000}, "metrics": [
+    metric("import time", seconds * 1000, "ms"),
+    metric("registered", report["registered"]),
+    metric("accounts created", report["accounts_created"]),
+    metric("approved", report["approved"]),
+    metric("waitlisted", report["waitlisted"]),
+    metric("e-mails in the outbox", mails),
+]}))
+PY
+      stop "$node"
+    done
+    ;;
   *)
-    echo "unknown scenario $scenario (panel fanout idle storm nodes votes reactions ballots dbload boards synthesis)" >&2
+    echo "unknown scenario $scenario (panel fanout idle storm nodes votes reactions ballots dbload boards synthesis import)" >&2
     exit 2
     ;;
   esac
