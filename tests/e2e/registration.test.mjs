@@ -97,6 +97,19 @@ test('an organiser approves a pending registrant, who can then enter', { skip },
     await registrant.getByRole('heading', { name: 'Registered' }).waitFor();
     await registrant.getByRole('link', { name: 'Enter the conference' }).click();
     await registrant.getByRole('link', { name: 'Agenda' }).waitFor();
+
+    // A spreadsheet with a bad row imports nothing and says where; asked to, the good rows.
+    const stamp = Date.now();
+    const csv = `email,name,country\nhugo.${stamp}@cluster.example,Hugo Martin,FR\nnot-an-address,Nobody,BE\nines.${stamp}@cluster.example,Inês Carvalho,PT\n`;
+    const importer = organiser.getByRole('region', { name: 'Import from a spreadsheet' });
+    await importer.getByLabel('CSV file').setInputFiles({ name: 'mission.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await importer.getByRole('button', { name: 'Import', exact: true }).click();
+    await importer.getByText('Line 3, email').waitFor();
+    await importer.getByLabel('Import the good rows even if some are wrong').check();
+    await importer.getByRole('button', { name: 'Import', exact: true }).click();
+    await importer.getByText(/2 people registered \(2 approved, 0 waitlisted\), 2 new accounts invited/).waitFor();
+    await organiser.getByRole('row').filter({ hasText: 'Inês Carvalho' }).waitFor();
+    await screenshot(organiser, 'registrations-import.png');
     assert.deepEqual(problems, [], 'no uncaught errors in the page');
   } finally {
     await browser.close();
