@@ -217,8 +217,9 @@ async fn the_server_answers_as_documented(db: PgPool) {
     // Creating a conference, updating it, listing, changing and removing members, setting a
     // speaker card, and creating, updating, deleting and staffing sessions; reading and setting
     // the registration settings, setting the questions, listing, deciding on and exporting
-    // registrations, listing, creating, updating and deleting delegations, reading the outbox.
-    assert_eq!(forbidden_checked, 21);
+    // registrations, importing them, listing, creating, updating and deleting delegations,
+    // reading the outbox.
+    assert_eq!(forbidden_checked, 22);
 
     // An organiser's own bad query is a documented 400, not a 500.
     let reply = organiser
