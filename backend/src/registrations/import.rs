@@ -92,10 +92,13 @@ pub async fn import(
     State(db): State<PgPool>,
     access: ConferenceAccess,
     options: AfterRoleCheck<AppQuery<ImportOptions>>,
-    body: String,
+    body: axum::body::Bytes,
 ) -> AppResult<Json<ImportReport>> {
     access.require(ConferenceRole::Organiser)?;
     let AppQuery(options) = options?;
+    // Read as bytes, so that only organisers learn what is wrong with a file, in our error body.
+    let body = std::str::from_utf8(&body)
+        .map_err(|_| AppError::BadRequest("the file is not UTF-8 text".to_owned()))?;
     let delegations: HashMap<String, Uuid> = sqlx::query!(
         "select id, name from delegations where conference_id = $1",
         access.conference_id
@@ -105,7 +108,7 @@ pub async fn import(
     .into_iter()
     .map(|row| (row.name.to_lowercase(), row.id))
     .collect();
-    let (rows, mut bad) = parse(&body, &delegations)?;
+    let (rows, mut bad) = parse(body, &delegations)?;
     if !bad.is_empty() && !options.skip_bad_rows {
         bad.truncate(MAX_REPORTED);
         return Err(AppError::invalid(bad));

@@ -363,9 +363,7 @@ export const api = {
   registrations: (slug: string, filter: RegistrationFilter = {}) =>
     request<RegistrationPage>(
       'GET',
-      `/api/conferences/${enc(slug)}/registrations${query(
-        Object.fromEntries(Object.entries(filter).map(([k, v]) => [k, v === '' || v == null ? undefined : String(v)])),
-      )}`,
+      `/api/conferences/${enc(slug)}/registrations${query(filterParams(filter))}`,
     ),
   /** Approves, rejects or waitlists many registrations at once: all or none. */
   decide: (slug: string, registration_ids: string[], decision: Decision) =>
@@ -376,7 +374,7 @@ export const api = {
   /** The registrations matching `filter` as a CSV download, headings in `lang`. */
   registrationsCsvUrl: (slug: string, filter: RegistrationFilter, lang: string) =>
     `/api/conferences/${enc(slug)}/registrations.csv${query({
-      ...Object.fromEntries(Object.entries(filter).map(([k, v]) => [k, v === '' || v == null ? undefined : String(v)])),
+      ...filterParams(filter),
       lang,
     })}`,
   /** Imports registrations from a CSV file; with `skipBadRows`, the good rows of a file with bad ones. */
@@ -409,6 +407,11 @@ function elections(slug: string, id?: string, rest?: string): string {
   const base = `/api/conferences/${enc(slug)}/elections`;
   if (!id) return base;
   return `${base}/${enc(id)}${rest ? '/' + rest : ''}`;
+}
+
+/** The registrations filter as query parameters; empty values filter nothing. */
+function filterParams(filter: RegistrationFilter): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(filter).map(([k, v]) => [k, v === '' || v == null ? undefined : String(v)]));
 }
 
 /** `/api/conferences/{slug}/registration[/{rest}]`. */
